@@ -1,0 +1,29 @@
+import { MapView } from './map/MapView.tsx'
+import { DatasetSection } from './ui/DatasetSection.tsx'
+import { ExamplesSection } from './ui/ExamplesSection.tsx'
+import { RankingSection } from './ui/RankingSection.tsx'
+import { Notices } from './ui/Notices.tsx'
+import { BasemapSwitcher } from './ui/BasemapSwitcher.tsx'
+import type { SearchService } from './services/search-service.ts'
+
+export function App({ service }: { service: SearchService }) {
+  return (
+    <div className="app">
+      <aside className="panel" aria-label="Search">
+        <header className="brand">
+          <h1>Chipfinder</h1>
+          <p className="muted small">Find places that look like the ones you point at.</p>
+        </header>
+        <DatasetSection onOpenFile={service.openLocalFile} onRetry={service.reload} />
+        <ExamplesSection />
+        <RankingSection />
+        <footer className="small muted credits">Clay embeddings, Clay / Radiant Earth, ODC-BY.</footer>
+      </aside>
+      <main className="map-wrap">
+        <MapView />
+        <BasemapSwitcher />
+        <Notices />
+      </main>
+    </div>
+  )
+}

@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest'
+import type { ChipAttributes } from './chips.ts'
+import { rankedRows, toCsv, toGeoJson } from './export.ts'
+import { rankOrder } from './rank.ts'
+
+const chips: ChipAttributes = {
+  ids: ['a', '=HYPERLINK("x")', 'c,"quoted"'],
+  dates: ['2022-06-10', null, '2022-06-11'],
+  sourceUrls: ['s3://b/a.tif', null, 's3://b/c.tif'],
+  ringCoords: new Float64Array([0, 0, 1, 0, 1, 1, 0, 0, 2, 2, 3, 2, 3, 3, 2, 2, 4, 4, 5, 4, 5, 5, 4, 4]),
+  ringStarts: new Uint32Array([0, 4, 8, 12]),
+}
+const scores = new Float32Array([0.5, 0.9, -0.2])
+const order = rankOrder(scores)
+
+describe('export', () => {
+  it('lists rows at or above the threshold in rank order', () => {
+    expect(rankedRows(order, scores, 0.4).map((r) => [r.row, r.rank])).toEqual([
+      [1, 1],
+      [0, 2],
+    ])
+    expect(rankedRows(order, scores, null)).toHaveLength(3)
+    expect(rankedRows(order, scores, null, 1)).toHaveLength(1)
+  })
+
+  it('writes GeoJSON features with the ranked properties and closed rings', () => {
+    const fc = JSON.parse(toGeoJson(chips, rankedRows(order, scores, null), { positives: ['b'] }))
+    expect(fc.type).toBe('FeatureCollection')
+    expect(fc.query).toEqual({ positives: ['b'] })
+    expect(fc.features.map((f: { properties: { chip_id: string } }) => f.properties.chip_id)).toEqual([
+      '=HYPERLINK("x")',
+      'a',
+      'c,"quoted"',
+    ])
+    const first = fc.features[0]
+    expect(first.properties).toEqual({ chip_id: '=HYPERLINK("x")', score: 0.9, rank: 1, date: null, source_url: null })
+    expect(first.geometry.coordinates[0]).toEqual([
+      [2, 2],
+      [3, 2],
+      [3, 3],
+      [2, 2],
+    ])
+  })
+
+  it('writes RFC 4180 CSV with WKT and defuses formulas', () => {
+    const csv = toCsv(chips, rankedRows(order, scores, null))
+    const lines = csv.trimEnd().split('\r\n')
+    expect(lines[0]).toBe('chip_id,score,rank,date,source_url,footprint_wkt')
+    expect(lines[1]).toBe(`"'=HYPERLINK(""x"")",0.9,1,,,"POLYGON ((2 2, 3 2, 3 3, 2 2))"`)
+    expect(lines[3]).toBe(`"c,""quoted""",-0.2,3,2022-06-11,s3://b/c.tif,"POLYGON ((4 4, 5 4, 5 5, 4 4))"`)
+  })
+})

@@ -1,0 +1,76 @@
+// Ranked results as files a person can take away: GeoJSON and CSV.
+// Strings come from the dataset (untrusted): CSV cells that a spreadsheet would run as a
+// formula are defused, and everything is quoted per RFC 4180.
+
+import { ringOf, type ChipAttributes } from './chips.ts'
+
+export interface RankedRow {
+  /** Row in the dataset. */
+  row: number
+  /** 1-based position in the full ranking. */
+  rank: number
+  score: number
+}
+
+/** Rows at or above the threshold, in rank order. */
+export function rankedRows(order: Uint32Array, scores: Float32Array, threshold: number | null, limit = Infinity): RankedRow[] {
+  const out: RankedRow[] = []
+  for (let r = 0; r < order.length && out.length < limit; r++) {
+    const row = order[r]!
+    const score = scores[row]!
+    // The order is by descending score, so the first row below the threshold ends the list.
+    if (threshold !== null && score < threshold) break
+    out.push({ row, rank: r + 1, score })
+  }
+  return out
+}
+
+/** float32 scores carry ~7 significant digits; six decimals keep them all without noise. */
+function roundScore(s: number): number {
+  return Math.round(s * 1e6) / 1e6
+}
+
+export function toGeoJson(chips: ChipAttributes, rows: readonly RankedRow[], query: Record<string, unknown>): string {
+  const features = rows.map(({ row, rank, score }) => ({
+    type: 'Feature',
+    geometry: { type: 'Polygon', coordinates: [ringOf(chips, row)] },
+    properties: {
+      chip_id: chips.ids[row],
+      score: roundScore(score),
+      rank,
+      date: chips.dates[row] ?? null,
+      source_url: chips.sourceUrls[row] ?? null,
+    },
+  }))
+  return JSON.stringify({ type: 'FeatureCollection', query, features })
+}
+
+function csvCell(value: string | number | null): string {
+  if (value === null) return ''
+  if (typeof value === 'number') return String(value)
+  const defused = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value
+  return /[",\r\n]/.test(defused) ? `"${defused.replace(/"/g, '""')}"` : defused
+}
+
+export function ringToWkt(ring: readonly [number, number][]): string {
+  return `POLYGON ((${ring.map(([x, y]) => `${x} ${y}`).join(', ')}))`
+}
+
+export const CSV_COLUMNS = ['chip_id', 'score', 'rank', 'date', 'source_url', 'footprint_wkt'] as const
+
+export function toCsv(chips: ChipAttributes, rows: readonly RankedRow[]): string {
+  const lines = [CSV_COLUMNS.join(',')]
+  for (const { row, rank, score } of rows) {
+    lines.push(
+      [
+        csvCell(chips.ids[row] ?? ''),
+        csvCell(roundScore(score)),
+        csvCell(rank),
+        csvCell(chips.dates[row] ?? null),
+        csvCell(chips.sourceUrls[row] ?? null),
+        csvCell(ringToWkt(ringOf(chips, row))),
+      ].join(','),
+    )
+  }
+  return `${lines.join('\r\n')}\r\n`
+}

@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest'
+import { buildRankIndex, cosineScores, meanVector, queryVector, rank, rankOrder, rowNorms, type Matrix } from './rank.ts'
+
+/** Deterministic PRNG (mulberry32) so failures reproduce. */
+function prng(seed: number) {
+  let a = seed >>> 0
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0
+    let t = a
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+/** Rows that share a large common component, like Clay v0 (raw cosine ~0.97). */
+function clayLikeMatrix(count: number, dims: number, seed = 1): Matrix {
+  const rnd = prng(seed)
+  const common = Array.from({ length: dims }, () => rnd() * 2 - 1)
+  const data = new Float32Array(count * dims)
+  for (let i = 0; i < count; i++)
+    for (let j = 0; j < dims; j++) data[i * dims + j] = common[j]! + 0.25 * (rnd() * 2 - 1)
+  return { data, count, dims }
+}
+
+/** Independent float64 reference written the long way round: centre explicitly, then cosine. */
+function reference(m: Matrix, pos: number[], neg: number[], centred: boolean): number[] {
+  const rows: number[][] = []
+  for (let i = 0; i < m.count; i++) rows.push(Array.from(m.data.subarray(i * m.dims, (i + 1) * m.dims)))
+  const mu = rows[0]!.map((_, j) => rows.reduce((s, r) => s + r[j]!, 0) / rows.length)
+  const x = centred ? rows.map((r) => r.map((v, j) => v - mu[j]!)) : rows
+  const avg = (ids: number[]) => mu.map((_, j) => ids.reduce((s, i) => s + x[i]![j]!, 0) / ids.length)
+  const p = avg(pos)
+  const q = neg.length ? p.map((v, j) => 2 * v - avg(neg)[j]!) : p
+  const norm = (v: number[]) => Math.sqrt(v.reduce((s, a) => s + a * a, 0))
+  return x.map((r) => r.reduce((s, v, j) => s + v * q[j]!, 0) / (norm(r) * norm(q)))
+}
+
+describe('rank', () => {
+  it('matches a float64 reference within 1e-5 in both modes, with and without negatives', () => {
+    const m = clayLikeMatrix(300, 64)
+    const index = buildRankIndex(m)
+    for (const mode of ['centred', 'raw'] as const) {
+      for (const [pos, neg] of [
+        [[3], []],
+        [[3, 17, 250], []],
+        [[3, 17], [42, 99]],
+      ] as [number[], number[]][]) {
+        const got = rank(index, { positives: pos, negatives: neg, mode })!
+        const want = reference(m, pos, neg, mode === 'centred')
+        let worst = 0
+        for (let i = 0; i < m.count; i++) worst = Math.max(worst, Math.abs(got.scores[i]! - want[i]!))
+        expect(worst).toBeLessThan(1e-5)
+      }
+    }
+  })
+
+  it('scores the single positive itself 1 and ranks it first', () => {
+    const index = buildRankIndex(clayLikeMatrix(200, 32, 7))
+    const r = rank(index, { positives: [57], negatives: [], mode: 'centred' })!
+    expect(r.order[0]).toBe(57)
+    expect(r.scores[57]).toBeCloseTo(1, 6)
+  })
+
+  it('centring spreads scores that are all near 1 in raw mode', () => {
+    const index = buildRankIndex(clayLikeMatrix(200, 32, 3))
+    const raw = rank(index, { positives: [0], negatives: [], mode: 'raw' })!
+    const centred = rank(index, { positives: [0], negatives: [], mode: 'centred' })!
+    const median = (s: Float32Array) => Array.from(s).sort((a, b) => a - b)[s.length >> 1]!
+    expect(median(raw.scores)).toBeGreaterThan(0.85)
+    expect(median(centred.scores)).toBeLessThan(0.3)
+  })
+
+  it('a negative pushes its neighbours down', () => {
+    const index = buildRankIndex(clayLikeMatrix(200, 32, 11))
+    const without = rank(index, { positives: [5], negatives: [], mode: 'centred' })!
+    const withNeg = rank(index, { positives: [5], negatives: [9], mode: 'centred' })!
+    expect(withNeg.scores[9]!).toBeLessThan(without.scores[9]!)
+    expect(Array.from(withNeg.order)).not.toEqual(Array.from(without.order))
+  })
+
+  it('returns null without positives', () => {
+    const index = buildRankIndex(clayLikeMatrix(10, 4))
+    expect(rank(index, { positives: [], negatives: [2], mode: 'centred' })).toBeNull()
+    expect(queryVector(index.matrix, [], [], null)).toBeNull()
+  })
+
+  it('breaks ties by row order', () => {
+    const scores = new Float32Array([0.5, 0.9, 0.5, 0.9, 0.1])
+    expect(Array.from(rankOrder(scores))).toEqual([1, 3, 0, 2, 4])
+  })
+
+  it('gives zero-length rows and queries a score of 0 instead of NaN', () => {
+    const m: Matrix = { data: new Float32Array([1, 0, 0, 0, 0, 1]), count: 3, dims: 2 }
+    const norms = rowNorms(m, null)
+    const s = cosineScores(m, new Float64Array([1, 0]), null, norms)
+    expect(Array.from(s)).toEqual([1, 0, 0])
+    expect(Array.from(cosineScores(m, new Float64Array([0, 0]), null, norms))).toEqual([0, 0, 0])
+  })
+
+  it('computes the mean and centred norms', () => {
+    const m: Matrix = { data: new Float32Array([1, 2, 3, 4]), count: 2, dims: 2 }
+    expect(Array.from(meanVector(m))).toEqual([2, 3])
+    expect(Array.from(rowNorms(m, new Float64Array([2, 3])))).toEqual([Math.SQRT2, Math.SQRT2])
+  })
+})

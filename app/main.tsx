@@ -1,0 +1,22 @@
+import { StrictMode } from 'react'
+import { createRoot } from 'react-dom/client'
+import { App } from './App.tsx'
+import { createSearchClient } from '../workers/search/client.ts'
+import { startSearchService } from './services/search-service.ts'
+import { readUrlIntoStore, startUrlSync } from './services/url-sync.ts'
+import { installTestApi } from './services/test-api.ts'
+import './styles.css'
+
+// The demo file is served beside the app (see scripts/vite/demo-data.ts).
+const DEMO_URL = new URL('demo/clay-v0/03WVN_20220610_20220610_v001.gpq', document.baseURI).href
+
+readUrlIntoStore(window.location.search)
+startUrlSync()
+const service = startSearchService(createSearchClient(), DEMO_URL)
+installTestApi()
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <App service={service} />
+  </StrictMode>,
+)

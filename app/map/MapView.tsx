@@ -1,0 +1,165 @@
+// The map: a view of the store. MapLibre draws the basemap; deck.gl draws the chips on top
+// through one overlay control. Layers are rebuilt from the store and the registry whenever a
+// version number they depend on changes.
+
+import { useEffect, useRef } from 'react'
+import { Map as MapLibreMap, NavigationControl, ScaleControl, AttributionControl, setWorkerUrl, type ErrorEvent } from 'maplibre-gl'
+import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url'
+import { MapboxOverlay } from '@deck.gl/mapbox'
+import type { PickingInfo } from '@deck.gl/core'
+import 'maplibre-gl/dist/maplibre-gl.css'
+import { useAppStore, type AppState } from '../state/store.ts'
+import { registry } from '../services/registry.ts'
+import { buildLayers } from './layers.ts'
+import { basemapStyle, REMOTE_SOURCE_IDS } from './basemaps.ts'
+import { scoreDomain } from '../lib/histogram.ts'
+import { chipBounds } from '../lib/chips.ts'
+import { mapHandle } from './map-handle.ts'
+import type { BasemapId } from '../lib/url-state.ts'
+
+setWorkerUrl(workerUrl)
+
+const LAND_URL = new URL('basemap/land-50m.geojson', document.baseURI).href
+/** Tile failures, with no tile loaded, before the map gives up on a remote basemap. */
+const FAILURES_BEFORE_FALLBACK = 3
+
+function prefersReducedMotion(): boolean {
+  return window.matchMedia?.('(prefers-reduced-motion: reduce)').matches ?? false
+}
+
+function rowsOf(ids: readonly string[]): number[] {
+  const ds = registry.dataset
+  if (!ds) return []
+  return ids.map((id) => ds.rowOf.get(id)).filter((r): r is number => r !== undefined)
+}
+
+function currentLayers(s: AppState) {
+  const ds = registry.dataset
+  if (!ds) return []
+  const ranking = registry.ranking?.datasetId === ds.datasetId ? registry.ranking : null
+  return buildLayers({
+    datasetId: ds.datasetId,
+    chips: ds.chips,
+    scores: ranking?.scores ?? null,
+    domain: ranking ? scoreDomain(ranking.scores) : null,
+    threshold: s.threshold,
+    positives: rowsOf(s.positives),
+    negatives: rowsOf(s.negatives),
+    hoveredRow: s.hoveredRow,
+    rankingVersion: s.rankingVersion,
+  })
+}
+
+export function MapView() {
+  const container = useRef<HTMLDivElement>(null)
+
+  useEffect(() => {
+    const store = useAppStore
+    const effectiveBasemap = (s: AppState): BasemapId => (s.basemapFallback ? 'offline' : s.basemap)
+    const map = new MapLibreMap({
+      container: container.current!,
+      style: basemapStyle(effectiveBasemap(store.getState()), LAND_URL),
+      center: [0, 20],
+      zoom: 1.5,
+      attributionControl: false,
+      fadeDuration: prefersReducedMotion() ? 0 : 300,
+      canvasContextAttributes: { preserveDrawingBuffer: false },
+    })
+    map.addControl(new AttributionControl({ compact: true }), 'bottom-right')
+    map.addControl(new NavigationControl({ showCompass: false }), 'top-right')
+    map.addControl(new ScaleControl({ unit: 'metric' }), 'bottom-left')
+
+    const overlay = new MapboxOverlay({
+      interleaved: false,
+      layers: [],
+      getCursor: ({ isHovering, isDragging }) => (isDragging ? 'grabbing' : isHovering ? 'pointer' : 'grab'),
+      onClick: (info: PickingInfo, event) => {
+        const ds = registry.dataset
+        if (!ds || info.layer?.id !== 'chips' || info.index < 0) return
+        const id = ds.chips.ids[info.index]
+        if (id === undefined) return
+        const s = store.getState()
+        const shift = (event.srcEvent as MouseEvent | undefined)?.shiftKey === true
+        s.toggleExample(id, shift || s.labelMode === 'negative' ? 'negative' : 'positive')
+      },
+      onHover: (info: PickingInfo) => {
+        const row = info.layer?.id === 'chips' && info.index >= 0 ? info.index : null
+        if (store.getState().hoveredRow !== row) store.getState().setHoveredRow(row)
+      },
+    })
+    map.addControl(overlay)
+    mapHandle.map = map
+
+    // Fall back to the offline basemap when the remote one can't be reached.
+    let failures = 0
+    let tilesLoaded = 0
+    const onError = (e: ErrorEvent & { sourceId?: string }) => {
+      const s = store.getState()
+      if (s.basemapFallback || effectiveBasemap(s) === 'offline') return
+      const remote = e.sourceId === undefined || REMOTE_SOURCE_IDS.has(e.sourceId)
+      if (!remote) return
+      failures++
+      if ((tilesLoaded === 0 && failures >= FAILURES_BEFORE_FALLBACK) || !map.isStyleLoaded()) {
+        s.fallBackToOfflineBasemap()
+        s.notify('warning', 'The basemap could not be reached (are you offline?), so the offline map is shown. Pick a basemap to try again.')
+      }
+    }
+    map.on('error', onError)
+    map.on('sourcedata', (e) => {
+      if (e.tile && e.sourceId && REMOTE_SOURCE_IDS.has(e.sourceId)) tilesLoaded++
+    })
+
+    const redraw = () => overlay.setProps({ layers: currentLayers(store.getState()) })
+    const fitDataset = () => {
+      const bbox = store.getState().summary?.bbox
+      if (!bbox) return
+      map.fitBounds(
+        [
+          [bbox[0], bbox[1]],
+          [bbox[2], bbox[3]],
+        ],
+        { padding: 40, duration: 0, maxZoom: 12 },
+      )
+    }
+
+    const unsubscribe = store.subscribe((s, prev) => {
+      if (effectiveBasemap(s) !== effectiveBasemap(prev)) {
+        failures = 0
+        tilesLoaded = 0
+        map.setStyle(basemapStyle(effectiveBasemap(s), LAND_URL))
+      }
+      if (s.datasetVersion !== prev.datasetVersion) fitDataset()
+      if (s.focus && s.focus !== prev.focus && registry.dataset) {
+        const [w, so, e, n] = chipBounds(registry.dataset.chips, s.focus.row)
+        map.fitBounds(
+          [
+            [w, so],
+            [e, n],
+          ],
+          { padding: 120, maxZoom: 11, duration: prefersReducedMotion() ? 0 : 900 },
+        )
+      }
+      if (
+        s.datasetVersion !== prev.datasetVersion ||
+        s.rankingVersion !== prev.rankingVersion ||
+        s.threshold !== prev.threshold ||
+        s.positives !== prev.positives ||
+        s.negatives !== prev.negatives ||
+        s.hoveredRow !== prev.hoveredRow
+      )
+        redraw()
+    })
+    if (registry.dataset) {
+      fitDataset()
+      redraw()
+    }
+
+    return () => {
+      unsubscribe()
+      mapHandle.map = null
+      map.remove()
+    }
+  }, [])
+
+  return <div ref={container} className="map" data-testid="map" role="region" aria-label="Map of chips" />
+}

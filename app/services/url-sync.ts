@@ -1,0 +1,71 @@
+// The page URL as a view of the shareable state: read once at start, then written back with
+// replaceState, debounced (browsers throttle history calls) and only when it really changed.
+
+import { decodeUrlState, encodeUrlState, roundThreshold, type UrlState } from '../lib/url-state.ts'
+import { useAppStore, type AppState } from '../state/store.ts'
+
+const WRITE_DELAY_MS = 250
+
+function shareableState(s: AppState): UrlState {
+  return {
+    dataset: s.datasetUrl,
+    positives: s.positives,
+    negatives: s.negatives,
+    mode: s.mode,
+    threshold: s.threshold === null ? null : roundThreshold(s.threshold),
+    basemap: s.basemap,
+  }
+}
+
+export function readUrlIntoStore(search: string): void {
+  const { state, problems } = decodeUrlState(search)
+  useAppStore.setState({
+    datasetUrl: state.dataset,
+    positives: state.positives,
+    negatives: state.negatives,
+    mode: state.mode,
+    threshold: state.threshold,
+    basemap: state.basemap,
+  })
+  if (problems.length > 0) useAppStore.getState().notify('warning', `Part of this link was ignored. ${problems.join(' ')}`)
+}
+
+/** Keep the address bar in step with the store. Returns a function that stops it. */
+export function startUrlSync(): () => void {
+  let timer: ReturnType<typeof setTimeout> | null = null
+  const write = () => {
+    timer = null
+    const s = useAppStore.getState()
+    // A file from the person's own computer can't be shared by link; leave the address as it was.
+    if (s.localFileName !== null) return
+    const search = encodeUrlState(shareableState(s))
+    if (search !== window.location.search) {
+      window.history.replaceState(window.history.state, '', `${window.location.pathname}${search}${window.location.hash}`)
+    }
+  }
+  const unsubscribe = useAppStore.subscribe((s, prev) => {
+    const changed =
+      s.datasetUrl !== prev.datasetUrl ||
+      s.positives !== prev.positives ||
+      s.negatives !== prev.negatives ||
+      s.mode !== prev.mode ||
+      s.threshold !== prev.threshold ||
+      s.basemap !== prev.basemap ||
+      s.localFileName !== prev.localFileName
+    if (!changed) return
+    if (timer !== null) clearTimeout(timer)
+    timer = setTimeout(write, WRITE_DELAY_MS)
+  })
+  const flush = () => {
+    if (timer !== null) {
+      clearTimeout(timer)
+      write()
+    }
+  }
+  window.addEventListener('pagehide', flush)
+  return () => {
+    unsubscribe()
+    window.removeEventListener('pagehide', flush)
+    if (timer !== null) clearTimeout(timer)
+  }
+}

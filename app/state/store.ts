@@ -1,0 +1,154 @@
+// What a person could see or share, in small documented slices. Megabytes (embeddings,
+// footprints, scores) live in the search worker and in app/services/registry.ts; the store only
+// holds version numbers that say when those changed.
+
+import { create } from 'zustand'
+import type { FileSummary } from '../lib/geoparquet/types.ts'
+import type { ScoreMode } from '../lib/rank.ts'
+import { DEFAULT_URL_STATE, type BasemapId } from '../lib/url-state.ts'
+
+export type LoadStatus = 'idle' | 'loading' | 'ready' | 'error'
+
+export interface LoadProgress {
+  fileName: string
+  bytesRead: number
+  totalBytes: number | null
+  chips: number
+}
+
+export interface Notice {
+  id: number
+  level: 'error' | 'warning' | 'info'
+  /** Plain text; always rendered as text, never as HTML. */
+  text: string
+}
+
+export interface DatasetSlice {
+  /** The dataset asked for: an http(s) URL, or null for the built-in demo. */
+  datasetUrl: string | null
+  /** Name shown while a local file (picked or dropped) is open; such a dataset can't be shared. */
+  localFileName: string | null
+  /** State of the most recent load. */
+  loadStatus: LoadStatus
+  /** Progress of the load under way, or of the last one. */
+  loadProgress: LoadProgress | null
+  /** Why the last load failed, worded for people. */
+  loadError: string | null
+  /** The dataset whose chips are on the map (it stays when a later load fails). */
+  summary: FileSummary | null
+  /** Bumped whenever the registry's chips change. */
+  datasetVersion: number
+}
+
+export interface ExamplesSlice {
+  /** Chip ids marked "more like this", in the order they were chosen. */
+  positives: string[]
+  /** Chip ids marked "not like this". */
+  negatives: string[]
+  /** What a plain click marks; the visible toggle for touch screens, where there is no shift key. */
+  labelMode: 'positive' | 'negative'
+}
+
+export interface RankingSlice {
+  /** Centred (mean vector subtracted, the default) or raw cosine. */
+  mode: ScoreMode
+  /** Chips scoring below this fade out; null shows all. */
+  threshold: number | null
+  /** Bumped whenever the registry's ranking changes (or is cleared). */
+  rankingVersion: number
+  rankingStatus: 'idle' | 'ranking' | 'ready'
+}
+
+export interface ViewSlice {
+  /** The basemap the person chose (shared in links). */
+  basemap: BasemapId
+  /** True when the chosen basemap couldn't be reached and the offline map stands in. */
+  basemapFallback: boolean
+  notices: Notice[]
+  /** A request for the map to show one chip; seq makes repeated requests distinct. */
+  focus: { row: number; seq: number } | null
+  /** Row under the pointer on the map or in the result list. */
+  hoveredRow: number | null
+}
+
+export interface Actions {
+  setDatasetUrl(url: string | null): void
+  /** Mark a chip as an example, or remove it if it already is one. */
+  toggleExample(id: string, as: 'positive' | 'negative'): void
+  removeExample(id: string): void
+  clearExamples(): void
+  setExamples(positives: string[], negatives: string[]): void
+  setLabelMode(mode: 'positive' | 'negative'): void
+  setMode(mode: ScoreMode): void
+  setThreshold(threshold: number | null): void
+  setBasemap(basemap: BasemapId): void
+  fallBackToOfflineBasemap(): void
+  notify(level: Notice['level'], text: string): void
+  dismissNotice(id: number): void
+  focusRow(row: number): void
+  setHoveredRow(row: number | null): void
+}
+
+export type AppState = DatasetSlice & ExamplesSlice & RankingSlice & ViewSlice & Actions
+
+let nextNoticeId = 1
+let nextFocusSeq = 1
+const MAX_NOTICES = 6
+
+export const useAppStore = create<AppState>()((set, get) => ({
+  datasetUrl: DEFAULT_URL_STATE.dataset,
+  localFileName: null,
+  loadStatus: 'idle',
+  loadProgress: null,
+  loadError: null,
+  summary: null,
+  datasetVersion: 0,
+
+  positives: [],
+  negatives: [],
+  labelMode: 'positive',
+
+  mode: DEFAULT_URL_STATE.mode,
+  threshold: DEFAULT_URL_STATE.threshold,
+  rankingVersion: 0,
+  rankingStatus: 'idle',
+
+  basemap: DEFAULT_URL_STATE.basemap,
+  basemapFallback: false,
+  notices: [],
+  focus: null,
+  hoveredRow: null,
+
+  setDatasetUrl: (datasetUrl) => set({ datasetUrl, localFileName: null }),
+  toggleExample: (id, as) => {
+    const { positives, negatives } = get()
+    const inPos = positives.includes(id)
+    const inNeg = negatives.includes(id)
+    if ((as === 'positive' && inPos) || (as === 'negative' && inNeg)) {
+      get().removeExample(id)
+      return
+    }
+    set({
+      positives: as === 'positive' ? [...positives, id] : positives.filter((x) => x !== id),
+      negatives: as === 'negative' ? [...negatives, id] : negatives.filter((x) => x !== id),
+    })
+  },
+  removeExample: (id) =>
+    set((s) => ({ positives: s.positives.filter((x) => x !== id), negatives: s.negatives.filter((x) => x !== id) })),
+  clearExamples: () => set({ positives: [], negatives: [] }),
+  setExamples: (positives, negatives) => set({ positives, negatives }),
+  setLabelMode: (labelMode) => set({ labelMode }),
+  setMode: (mode) => set({ mode }),
+  setThreshold: (threshold) => set({ threshold }),
+  setBasemap: (basemap) => set({ basemap, basemapFallback: false }),
+  fallBackToOfflineBasemap: () => set({ basemapFallback: true }),
+  notify: (level, text) =>
+    set((s) => {
+      // The same message twice in a row adds nothing; keep the newest few.
+      if (s.notices.some((n) => n.text === text)) return s
+      return { notices: [...s.notices, { id: nextNoticeId++, level, text }].slice(-MAX_NOTICES) }
+    }),
+  dismissNotice: (id) => set((s) => ({ notices: s.notices.filter((n) => n.id !== id) })),
+  focusRow: (row) => set({ focus: { row, seq: nextFocusSeq++ } }),
+  setHoveredRow: (hoveredRow) => set({ hoveredRow }),
+}))

@@ -1,0 +1,50 @@
+import { useMemo } from 'react'
+import { useAppStore } from '../state/store.ts'
+import { scoreDomain } from '../lib/histogram.ts'
+import { Histogram } from './Histogram.tsx'
+import { ResultsList } from './ResultsList.tsx'
+import { ExportButtons } from './ExportButtons.tsx'
+import { useRanking } from './use-registry.ts'
+
+export function RankingSection() {
+  const mode = useAppStore((s) => s.mode)
+  const setMode = useAppStore((s) => s.setMode)
+  const status = useAppStore((s) => s.rankingStatus)
+  const loadStatus = useAppStore((s) => s.loadStatus)
+  const summary = useAppStore((s) => s.summary)
+  const ranking = useRanking()
+  const domain = useMemo(() => (ranking ? scoreDomain(ranking.scores) : null), [ranking])
+
+  return (
+    <section className="section" aria-labelledby="ranking-heading" aria-busy={status === 'ranking'}>
+      <h2 id="ranking-heading">Most similar chips</h2>
+      <div className="segmented" role="radiogroup" aria-label="How to compare chips">
+        <button type="button" role="radio" aria-checked={mode === 'centred'} onClick={() => setMode('centred')}>
+          Centred
+        </button>
+        <button type="button" role="radio" aria-checked={mode === 'raw'} onClick={() => setMode('raw')}>
+          Raw
+        </button>
+      </div>
+      <p className="muted small">
+        {mode === 'centred'
+          ? 'Centred (recommended) subtracts what all loaded chips have in common, so the differences between places decide the ranking.'
+          : 'Raw compares the stored vectors as they are; with Clay v0 almost every pair then scores close to 1.'}
+      </p>
+      {ranking && domain ? (
+        <>
+          <Histogram scores={ranking.scores} domain={domain} />
+          <ExportButtons ranking={ranking} />
+          <ResultsList ranking={ranking} />
+        </>
+      ) : (
+        summary &&
+        loadStatus !== 'loading' && (
+          <p className="empty-state" data-testid="no-ranking">
+            Click a chip on the map that shows the kind of place you are looking for. Every chip will be coloured by how much it looks like it.
+          </p>
+        )
+      )}
+    </section>
+  )
+}

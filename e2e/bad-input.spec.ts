@@ -1,0 +1,116 @@
+// Every kind of bad input gets a clear message naming the file, and nothing the person chose
+// is lost: their examples stay, and the demo (or the dataset already loaded) keeps working.
+import { test, expect, anyOf, CORS_BLOCKED, FAILED_RESOURCE } from './support/test'
+import { AppPage, DEMO_LABEL } from './support/app-page'
+import { dataUrls, NO_CORS_DATA_URL, type FixtureName } from './support/servers'
+
+const POSITIVE = '03WVN_20220610_0200'
+
+interface BadCase {
+  name: string
+  url: string
+  fileName: string
+  message: RegExp
+}
+
+const file = (name: FixtureName, message: RegExp): BadCase => ({ name, url: dataUrls.file(name), fileName: name, message })
+
+const CASES: BadCase[] = [
+  { name: '404', url: dataUrls.status(404, 'gone.parquet'), fileName: 'gone.parquet', message: /404/ },
+  { name: '403', url: dataUrls.status(403, 'private.parquet'), fileName: 'private.parquet', message: /403/ },
+  { name: '500', url: dataUrls.status(500, 'flaky.parquet'), fileName: 'flaky.parquet', message: /500/ },
+  { name: 'no CORS', url: dataUrls.clay(undefined, NO_CORS_DATA_URL), fileName: '03WVN_20220610_20220610_v001.gpq', message: /browser access/ },
+  { name: 'truncated body', url: dataUrls.truncate(), fileName: '03WVN_20220610_20220610_v001.gpq', message: /stopped|ended|short|cut off|truncat/i },
+  file('not-parquet.parquet', /isn't a Parquet file/),
+  file('empty.parquet', /empty/),
+  file('no-rows.parquet', /no rows/),
+  file('no-embedding.parquet', /embedding/),
+  file('ragged.parquet', /different embedding lengths/),
+  file('all-nan.parquet', /NaN/),
+  file('no-geometry.parquet', /geometry|footprint/i),
+  file('web-mercator.parquet', /3857/),
+]
+
+test.describe('a dataset link that cannot be opened', () => {
+  test.use({ allowedConsoleErrors: anyOf(FAILED_RESOURCE, CORS_BLOCKED) })
+
+  for (const c of CASES) {
+    test(`${c.name}: says what is wrong, keeps the examples, and the demo still works`, async ({ page }) => {
+      const app = new AppPage(page)
+      await app.open({ dataset: c.url, positive: POSITIVE })
+      await expect(app.loadError).toBeVisible({ timeout: 30_000 })
+      await expect(app.loadError).toContainText(c.fileName)
+      await expect(app.loadError).toContainText(c.message)
+      await expect(app.positives).toHaveCount(1)
+      await expect(page).toHaveURL(new RegExp(`positive=${POSITIVE}`))
+
+      await page.getByRole('button', { name: 'Open the demo' }).click()
+      await expect(app.datasetLabel).toHaveText(DEMO_LABEL, { timeout: 30_000 })
+      await app.expectTopResult(POSITIVE)
+    })
+  }
+})
+
+test.describe('a bad dataset opened over a working search', () => {
+  test.use({ allowedConsoleErrors: FAILED_RESOURCE })
+
+  test('leaves the loaded chips, the examples and the ranking as they were', async ({ page }) => {
+    const app = new AppPage(page)
+    await app.openDemo({ positive: POSITIVE })
+    await app.expectTopResult(POSITIVE)
+    const before = await app.ranking(20)
+
+    await app.openDatasetUrl(dataUrls.status(404, 'gone.parquet'))
+    await expect(app.loadError).toContainText('gone.parquet')
+    await expect(app.datasetLabel).toHaveText(DEMO_LABEL)
+    await expect(app.positives).toHaveCount(1)
+    expect(await app.ranking(20)).toEqual(before)
+    // The map still takes clicks.
+    await app.clickChip('03WVN_20220610_0100', { shift: true })
+    await expect(app.negatives).toHaveCount(1)
+  })
+})
+
+test('rows with NaN values are skipped with a warning, and the rest load', async ({ page }) => {
+  const app = new AppPage(page)
+  await app.open({ dataset: dataUrls.file('some-nan.parquet') })
+  await expect(app.datasetLabel).toContainText(/^28 chips · /, { timeout: 30_000 })
+  await expect(app.notices.filter({ hasText: 'some-nan.parquet' })).toContainText(/2 chips were skipped/)
+})
+
+test('a chip id the dataset does not have is reported and skipped', async ({ page }) => {
+  const app = new AppPage(page)
+  await app.openDemo({ positive: `${POSITIVE},03WVN_20220610_9999` })
+  await expect(app.notices.filter({ hasText: '03WVN_20220610_9999' })).toContainText(/isn't in this dataset/)
+  await expect(app.positives).toHaveCount(1)
+  await app.expectTopResult(POSITIVE)
+})
+
+test('a hostile link runs nothing and says what it ignored', async ({ page }) => {
+  let dialogs = 0
+  page.on('dialog', (d) => {
+    dialogs++
+    void d.dismiss()
+  })
+  const app = new AppPage(page)
+  await app.open({
+    dataset: 'javascript:alert(1)',
+    positive: `<img src=x onerror=alert(1)>,${POSITIVE}`,
+    mode: '<script>alert(1)</script>',
+  })
+  await expect(app.datasetLabel).toHaveText(DEMO_LABEL, { timeout: 30_000 })
+  await expect(app.notices.first()).toContainText('only http:// and https:// links can be opened')
+  await expect(app.notices.filter({ hasText: '<img src=x onerror=alert(1)>' })).toBeVisible()
+  await expect(page.locator('img[src="x"]')).toHaveCount(0)
+  expect(dialogs).toBe(0)
+})
+
+test('typing a link that is not http(s) is refused before anything is fetched', async ({ page }) => {
+  const app = new AppPage(page)
+  await app.openDemo()
+  await page.getByText('Open another dataset').click()
+  await page.getByLabel(/Link to a GeoParquet embeddings file/).fill('ftp://example.org/x.parquet')
+  await page.getByRole('button', { name: 'Open', exact: true }).click()
+  await expect(page.getByText('Enter a full http:// or https:// link')).toBeVisible()
+  await expect(app.datasetLabel).toHaveText(DEMO_LABEL)
+})

@@ -1,0 +1,183 @@
+// The core loop on the real Clay v0 sample: click examples on the map, read the ranking.
+import { readFile } from 'node:fs/promises'
+import { test, expect } from './support/test'
+import { AppPage, DEMO_LABEL } from './support/app-page'
+import { colourDistance } from './support/pixels'
+
+const POSITIVE = '03WVN_20220610_0200'
+const NEGATIVE = '03WVN_20220610_0100'
+
+function isDescending(xs: number[]): boolean {
+  return xs.every((x, i) => i === 0 || xs[i - 1]! >= x)
+}
+
+test('the demo opens on the sample tile with every chip drawn', async ({ page }) => {
+  const app = new AppPage(page)
+  await app.openDemo()
+  await expect(app.datasetLabel).toHaveText(DEMO_LABEL)
+  const ids = await page.evaluate(() => window.__chipfinder!.chipIds())
+  expect(ids).toHaveLength(417)
+  // Every chip the file holds is on screen after the map fits the tile.
+  const offScreen = await page.evaluate((all) => all.filter((id) => window.__chipfinder!.chipScreenPoint(id) === null), ids)
+  expect(offScreen).toEqual([])
+  await expect(page.getByTestId('no-ranking')).toBeVisible()
+})
+
+test('clicking a chip makes it a positive and ranks every chip by similarity to it', async ({ page }) => {
+  const app = new AppPage(page)
+  await app.openDemo()
+  await app.clickChip(POSITIVE)
+
+  await expect(app.positives).toHaveCount(1)
+  await expect(app.positives.first()).toContainText(POSITIVE)
+  await app.expectTopResult(POSITIVE)
+  await expect(app.results.first()).toContainText('1.000')
+  const scores = await app.resultScores()
+  expect(scores.length).toBe(50)
+  expect(scores[0]).toBeCloseTo(1, 5)
+  expect(isDescending(scores)).toBe(true)
+  await expect(app.thresholdCount).toHaveText(/417 of 417 chips shown/)
+  // The chip now wears the ramp's top colour (yellow), not the neutral unranked fill.
+  const colour = await app.colourAtChip(await app.results.nth(1).getAttribute('data-chip-id').then((x) => x!))
+  expect(colour.r).toBeGreaterThan(150)
+  expect(colour.g).toBeGreaterThan(150)
+  expect(colour.b).toBeLessThan(120)
+})
+
+test('a shift-clicked negative steers the ranking away from it', async ({ page }) => {
+  const app = new AppPage(page)
+  await app.openDemo()
+  await app.clickChip(POSITIVE)
+  await app.expectTopResult(POSITIVE)
+  const before = await app.ranking()
+  const scoreBefore = before.find((r) => r.id === NEGATIVE)!.score
+
+  await app.clickChip(NEGATIVE, { shift: true })
+  await expect(app.negatives).toHaveCount(1)
+  await expect(app.negatives.first()).toContainText(NEGATIVE)
+  await expect.poll(async () => (await app.ranking()).find((r) => r.id === NEGATIVE)!.score).toBeLessThan(scoreBefore)
+  const after = await app.ranking()
+  expect(after.map((r) => r.id)).not.toEqual(before.map((r) => r.id))
+  expect(isDescending(after.map((r) => r.score))).toBe(true)
+})
+
+test('the label toggle marks negatives without a keyboard, and clicking again removes an example', async ({ page }) => {
+  const app = new AppPage(page)
+  await app.openDemo()
+  await app.clickChip(POSITIVE)
+  await page.getByRole('radio', { name: '− Not like this' }).click()
+  await app.clickChip(NEGATIVE)
+  await expect(app.negatives).toHaveCount(1)
+
+  // Clicking the chosen chip again removes it.
+  await app.clickChip(NEGATIVE)
+  await expect(app.negatives).toHaveCount(0)
+  // So does the × in the side panel.
+  await page.getByRole('button', { name: `Remove ${POSITIVE}` }).click()
+  await expect(app.positives).toHaveCount(0)
+  await expect(app.results).toHaveCount(0)
+  await expect(page.getByTestId('no-ranking')).toBeVisible()
+})
+
+test('the threshold fades chips below it on the map and trims the list', async ({ page }) => {
+  const app = new AppPage(page)
+  await app.openDemo()
+  await app.clickChip(POSITIVE)
+  await app.expectTopResult(POSITIVE)
+  const ranking = await app.ranking()
+  const threshold = 0.5
+  const above = ranking.filter((r) => r.score >= threshold).length
+  expect(above).toBeGreaterThan(1)
+  expect(above).toBeLessThan(417)
+  const low = ranking[ranking.length - 1]!.id
+  const lowBefore = await app.colourAtChip(low)
+
+  await app.setThreshold(threshold)
+  await expect(app.thresholdCount).toHaveText(new RegExp(`^${above} of 417 chips shown`))
+  const listed = await app.resultScores()
+  expect(listed.length).toBe(Math.min(50, above))
+  expect(listed.every((s) => s >= threshold)).toBe(true)
+  // The lowest-scoring chip fades towards the basemap: its colour on screen changes.
+  const lowAfter = await app.colourAtChip(low)
+  expect(colourDistance(lowBefore, lowAfter)).toBeGreaterThan(25)
+  await expect(page).toHaveURL(/threshold=0\.5/)
+})
+
+test('clicking a result flies the map to it', async ({ page }) => {
+  const app = new AppPage(page)
+  await app.openDemo()
+  await app.clickChip(POSITIVE)
+  await app.expectTopResult(POSITIVE)
+  const target = app.results.nth(9)
+  const id = (await target.getAttribute('data-chip-id'))!
+  const zoomBefore = await page.evaluate(() => document.querySelector('.maplibregl-canvas')!.getBoundingClientRect().width)
+  await target.click()
+  await app.waitForIdle()
+  const map = page.getByTestId('map')
+  const box = (await map.boundingBox())!
+  const p = await app.chipPoint(id)
+  // The chip is now in the middle of the map, drawn larger than before.
+  expect(Math.abs(p.x - (box.x + box.width / 2))).toBeLessThan(40)
+  expect(Math.abs(p.y - (box.y + box.height / 2))).toBeLessThan(40)
+  expect(zoomBefore).toBeGreaterThan(0)
+})
+
+test('exports the ranked chips above the threshold as GeoJSON and CSV that match the list', async ({ page }) => {
+  const app = new AppPage(page)
+  await app.openDemo()
+  await app.clickChip(POSITIVE)
+  await app.expectTopResult(POSITIVE)
+  await app.setThreshold(0.6)
+  const listed = await app.resultIds()
+  const shown = Number((await app.thresholdCount.textContent())!.split(' ')[0])
+
+  const [geo] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-geojson').click()])
+  expect(geo.suggestedFilename()).toBe('chipfinder-03WVN_20220610_20220610_v001.geojson')
+  const fc = JSON.parse(await readFile((await geo.path())!, 'utf8'))
+  expect(fc.features).toHaveLength(shown)
+  expect(fc.features.slice(0, listed.length).map((f: { properties: { chip_id: string } }) => f.properties.chip_id)).toEqual(listed)
+  const first = fc.features[0]
+  expect(first.properties).toMatchObject({ chip_id: POSITIVE, rank: 1, date: '2022-06-10' })
+  expect(first.properties.source_url).toMatch(/^s3:\/\/clay-tiles-02\/02\/03WVN\/2022-06-10\/claytile_03WVN_20220610_v02_0200\.tif$/)
+  expect(first.geometry.type).toBe('Polygon')
+  expect(first.geometry.coordinates[0]).toHaveLength(5)
+  expect(fc.features.every((f: { properties: { score: number } }) => f.properties.score >= 0.6)).toBe(true)
+  expect(fc.query).toMatchObject({ positives: [POSITIVE], mode: 'centred', threshold: 0.6 })
+
+  const [csv] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-csv').click()])
+  const lines = (await readFile((await csv.path())!, 'utf8')).trimEnd().split('\r\n')
+  expect(lines[0]).toBe('chip_id,score,rank,date,source_url,footprint_wkt')
+  expect(lines).toHaveLength(shown + 1)
+  expect(lines.slice(1, listed.length + 1).map((l) => l.split(',')[0])).toEqual(listed)
+  expect(lines[1]).toMatch(/^03WVN_20220610_0200,1,1,2022-06-10,s3:\/\/.*,"POLYGON \(\(-?\d/)
+})
+
+test('the link reproduces the search after a reload', async ({ page }) => {
+  const app = new AppPage(page)
+  await app.openDemo()
+  await app.clickChip(POSITIVE)
+  await app.clickChip(NEGATIVE, { shift: true })
+  await page.getByRole('radio', { name: 'Raw' }).click()
+  await expect(page).toHaveURL(new RegExp(`positive=${POSITIVE}.*negative=${NEGATIVE}.*mode=raw`))
+  await expect.poll(async () => (await app.ranking()).length).toBe(417)
+  const before = await app.ranking()
+
+  await page.reload()
+  await expect(app.datasetLabel).toHaveText(DEMO_LABEL, { timeout: 30_000 })
+  await expect(app.positives).toHaveCount(1)
+  await expect(app.negatives).toHaveCount(1)
+  await expect(page.getByRole('radio', { name: 'Raw' })).toHaveAttribute('aria-checked', 'true')
+  await expect.poll(async () => (await app.ranking().catch(() => [])).length).toBe(417)
+  expect(await app.ranking()).toEqual(before)
+})
+
+test('centred and raw scoring give different spreads', async ({ page }) => {
+  const app = new AppPage(page)
+  await app.openDemo({ positive: POSITIVE })
+  await app.expectTopResult(POSITIVE)
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!
+  const centred = median((await app.ranking()).map((r) => r.score))
+  await page.getByRole('radio', { name: 'Raw' }).click()
+  await expect.poll(async () => median((await app.ranking()).map((r) => r.score))).toBeGreaterThan(0.9)
+  expect(centred).toBeLessThan(0.9)
+})

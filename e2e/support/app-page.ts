@@ -1,0 +1,96 @@
+// A page object for the app: what a person sees and does, in words the specs can read.
+import { expect, type Locator, type Page } from '@playwright/test'
+import { decodePng, type Rgba } from './pixels'
+
+/** The real sample's label, as the app must show it. */
+export const DEMO_LABEL = '417 chips · Clay v0 · 768-d · 2022-06-10'
+
+export class AppPage {
+  readonly datasetLabel: Locator
+  readonly loadError: Locator
+  readonly results: Locator
+  readonly positives: Locator
+  readonly negatives: Locator
+  readonly threshold: Locator
+  readonly thresholdCount: Locator
+  readonly notices: Locator
+
+  constructor(readonly page: Page) {
+    this.datasetLabel = page.getByTestId('dataset-label')
+    this.loadError = page.getByTestId('load-error')
+    this.results = page.getByTestId('result-row')
+    this.positives = page.getByTestId('examples-positive').getByTestId('example')
+    this.negatives = page.getByTestId('examples-negative').getByTestId('example')
+    this.threshold = page.getByTestId('threshold')
+    this.thresholdCount = page.getByTestId('threshold-count')
+    this.notices = page.getByTestId('notice')
+  }
+
+  /** Open the app with a query string. The offline basemap keeps every test off the internet. */
+  async open(query: Record<string, string> = {}): Promise<void> {
+    const params = new URLSearchParams({ basemap: 'offline', ...query })
+    await this.page.goto(`/?${params}`)
+  }
+
+  /** Wait until the dataset is on the map and the map has stopped moving and drawing. */
+  async waitForIdle(): Promise<void> {
+    await this.page.waitForFunction(() => window.__chipfinder?.isIdle() === true, null, { timeout: 30_000 })
+  }
+
+  async openDemo(query: Record<string, string> = {}): Promise<void> {
+    await this.open(query)
+    await expect(this.datasetLabel).toHaveText(DEMO_LABEL, { timeout: 30_000 })
+    await this.waitForIdle()
+  }
+
+  async chipPoint(id: string): Promise<{ x: number; y: number }> {
+    const p = await this.page.evaluate((chip) => window.__chipfinder!.chipScreenPoint(chip), id)
+    if (!p) throw new Error(`chip ${id} is not on screen`)
+    return p
+  }
+
+  /** Click a chip where it is drawn on the map, as a person would. */
+  async clickChip(id: string, options: { shift?: boolean } = {}): Promise<void> {
+    const { x, y } = await this.chipPoint(id)
+    await this.page.mouse.click(x, y, { modifiers: options.shift ? ['Shift'] : [] })
+  }
+
+  /** Chip ids in the result list, top first. */
+  async resultIds(): Promise<string[]> {
+    return this.results.evaluateAll((rows) => rows.map((r) => r.getAttribute('data-chip-id') ?? ''))
+  }
+
+  async resultScores(): Promise<number[]> {
+    return this.results.evaluateAll((rows) => rows.map((r) => Number(r.getAttribute('data-score'))))
+  }
+
+  /** The full ranking, from the app's read-only test API. */
+  async ranking(limit?: number): Promise<{ id: string; score: number }[]> {
+    const r = await this.page.evaluate((n) => window.__chipfinder!.ranking(n), limit)
+    if (!r) throw new Error('no ranking yet')
+    return r
+  }
+
+  async expectTopResult(id: string): Promise<void> {
+    await expect(this.results.first()).toHaveAttribute('data-chip-id', id)
+  }
+
+  /** Move the threshold slider to a value, the way keyboard or pointer input would. */
+  async setThreshold(value: number): Promise<void> {
+    await this.threshold.fill(String(value))
+  }
+
+  /** Colour on screen at a chip's centre (after the map has drawn). */
+  async colourAtChip(id: string): Promise<Rgba> {
+    await this.waitForIdle()
+    const { x, y } = await this.chipPoint(id)
+    const png = await this.page.screenshot({ clip: { x: Math.round(x) - 1, y: Math.round(y) - 1, width: 3, height: 3 } })
+    return decodePng(png).pixel(1, 1)
+  }
+
+  async openDatasetUrl(url: string): Promise<void> {
+    await this.page.getByText('Open another dataset').click()
+    await this.page.getByLabel(/Link to a GeoParquet embeddings file/).fill(url)
+    await this.page.getByRole('button', { name: 'Open', exact: true }).click()
+  }
+}

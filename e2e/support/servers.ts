@@ -1,0 +1,45 @@
+// Where the end-to-end servers listen, and URL builders for the data server's routes
+// (e2e/support/data-server.mjs documents each route). playwright.config.ts reads the ports from here.
+
+export const HOST = '127.0.0.1'
+/** `vite preview` of the production build. */
+export const APP_PORT = 4173
+/** The data server, with CORS headers. */
+export const DATA_PORT = 4180
+/** The same routes without any CORS headers: a browser page on another origin cannot read them. */
+export const NO_CORS_PORT = 4181
+
+export const APP_URL = `http://${HOST}:${APP_PORT}`
+export const DATA_URL = `http://${HOST}:${DATA_PORT}`
+export const NO_CORS_DATA_URL = `http://${HOST}:${NO_CORS_PORT}`
+
+/** The real published Clay v0 file in shared/fixtures/clay-v0 (417 chips). */
+export const CLAY_SAMPLE = '03WVN_20220610_20220610_v001.gpq'
+
+/** Names of the generated files in e2e/.fixtures (scripts/make-fixtures.mjs writes them). */
+export type FixtureName =
+  | 'small-valid.parquet'
+  | 'not-parquet.parquet'
+  | 'empty.parquet'
+  | 'no-embedding.parquet'
+  | 'ragged.parquet'
+  | 'some-nan.parquet'
+  | 'all-nan.parquet'
+  | 'no-rows.parquet'
+  | 'no-geometry.parquet'
+  | 'web-mercator.parquet'
+
+/** URLs on the data server; `base` picks the port (DATA_URL by default, NO_CORS_DATA_URL to refuse). */
+export const dataUrls = {
+  health: (base = DATA_URL) => `${base}/health`,
+  /** A generated fixture. */
+  file: (name: FixtureName, base = DATA_URL) => `${base}/files/${name}`,
+  /** A real published file. */
+  clay: (name: string = CLAY_SAMPLE, base = DATA_URL) => `${base}/clay-v0/${name}`,
+  /** Answers `code` to every GET. */
+  status: (code: number, name = 'missing.parquet', base = DATA_URL) => `${base}/status/${code}/${name}`,
+  /** A real file whose every GET is cut off after half the requested bytes. */
+  truncate: (name: string = CLAY_SAMPLE, base = DATA_URL) => `${base}/truncate/${name}`,
+  /** Another route (e.g. `clay-v0/<name>`, `status/500/x`) answered after `ms` (at most 5000). */
+  slow: (route: string, ms: number, base = DATA_URL) => `${base}/slow/${route}?ms=${ms}`,
+} as const

@@ -1,0 +1,66 @@
+// End-to-end tests: the production build (`vite preview`) in a real headless Chromium, against a
+// local data server. Run them with `npm run test:e2e` (scripts/run-e2e.mjs builds first).
+// Playwright's own browser download cannot run here, so a system Chromium is used
+// (scripts/find-chromium.mjs; on Debian `apt-get install -y chromium`).
+import { defineConfig } from '@playwright/test'
+import { findChromium } from './scripts/find-chromium.mjs'
+import { APP_PORT, APP_URL, DATA_PORT, DATA_URL, HOST, NO_CORS_PORT } from './e2e/support/servers'
+
+const CI = !!process.env.CI
+
+/** Flags that work for Debian's Chromium headless in a container; WebGL falls back to SwiftShader. */
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--enable-unsafe-webgpu',
+]
+
+export default defineConfig({
+  testDir: 'e2e',
+  testMatch: '**/*.spec.ts',
+  // SwiftShader renders WebGL on the CPU and the machine has 2 cores: one test at a time.
+  workers: 1,
+  fullyParallel: false,
+  forbidOnly: CI,
+  retries: 0,
+  timeout: 60_000,
+  expect: { timeout: 15_000 },
+  reporter: [['list'], ['html', { open: 'never' }]],
+  use: {
+    baseURL: APP_URL,
+    viewport: { width: 1280, height: 800 },
+    reducedMotion: 'reduce',
+    trace: 'retain-on-failure',
+    screenshot: 'only-on-failure',
+    launchOptions: {
+      executablePath: findChromium(),
+      args: CHROMIUM_ARGS,
+    },
+  },
+  webServer: [
+    {
+      // scripts/run-e2e.mjs has built dist/ before Playwright starts.
+      command: `npx vite preview --port ${APP_PORT} --strictPort --host ${HOST}`,
+      url: APP_URL,
+      reuseExistingServer: !CI,
+      timeout: 60_000,
+      stdout: 'ignore',
+      stderr: 'pipe',
+      gracefulShutdown: { signal: 'SIGTERM', timeout: 2_000 },
+    },
+    {
+      command: `node e2e/support/data-server.mjs --port ${DATA_PORT} --no-cors-port ${NO_CORS_PORT}`,
+      url: `${DATA_URL}/health`,
+      reuseExistingServer: !CI,
+      timeout: 60_000,
+      stdout: 'pipe',
+      stderr: 'pipe',
+      gracefulShutdown: { signal: 'SIGTERM', timeout: 2_000 },
+    },
+  ],
+})

@@ -1,0 +1,53 @@
+// `npm run test:e2e`: build the app, then run Playwright against the build in a system Chromium.
+//   node scripts/run-e2e.mjs [playwright test args…]     e.g. -g "search" or e2e/search.spec.ts
+// Env: E2E_SKIP_BUILD=1 reuses dist/ as it is; CHROMIUM_PATH picks the browser.
+import { spawn } from 'node:child_process'
+import { dirname, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { findChromium } from './find-chromium.mjs'
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
+
+/** @param {string[]} argv @param {NodeJS.ProcessEnv} env @returns {Promise<number>} */
+function run(argv, env = process.env) {
+  const [command = 'npx', ...args] = argv
+  return new Promise((done) => {
+    const child = spawn(command, args, { cwd: root, env, stdio: 'inherit' })
+    const forward = (/** @type {NodeJS.Signals} */ signal) => child.kill(signal)
+    process.on('SIGINT', forward)
+    process.on('SIGTERM', forward)
+    child.on('error', (error) => {
+      console.error(`[run-e2e] could not start ${command}: ${error.message}`)
+      done(1)
+    })
+    child.on('exit', (code, signal) => {
+      process.off('SIGINT', forward)
+      process.off('SIGTERM', forward)
+      done(code ?? (signal ? 1 : 0))
+    })
+  })
+}
+
+let chromium
+try {
+  chromium = findChromium()
+} catch (error) {
+  console.error(`[run-e2e] ${error instanceof Error ? error.message : String(error)}`)
+  process.exit(1)
+}
+console.log(`[run-e2e] Chromium: ${chromium}`)
+
+if (process.env.E2E_SKIP_BUILD === '1') {
+  console.log('[run-e2e] E2E_SKIP_BUILD=1: using dist/ as it is')
+} else {
+  const built = await run(['npx', 'vite', 'build'])
+  if (built !== 0) {
+    console.error(`[run-e2e] vite build failed (exit ${built})`)
+    process.exit(built)
+  }
+}
+
+process.exitCode = await run(['npx', 'playwright', 'test', ...process.argv.slice(2)], {
+  ...process.env,
+  CHROMIUM_PATH: chromium,
+})

@@ -1,0 +1,5 @@
+/// <reference lib="webworker" />
+import { createSearchHandlers } from './handlers.ts'
+import { serveHandlers } from './serve.ts'
+
+serveHandlers(createSearchHandlers(), self as unknown as DedicatedWorkerGlobalScope)
