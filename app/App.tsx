@@ -5,8 +5,10 @@ import { RankingSection } from './ui/RankingSection.tsx'
 import { Notices } from './ui/Notices.tsx'
 import { BasemapSwitcher } from './ui/BasemapSwitcher.tsx'
 import type { SearchService } from './services/search-service.ts'
+import { useAppStore } from './state/store.ts'
 
 export function App({ service }: { service: SearchService }) {
+  const family = useAppStore((s) => s.summary?.family)
   return (
     <div className="app">
       <aside className="panel" aria-label="Search">
@@ -17,7 +19,7 @@ export function App({ service }: { service: SearchService }) {
         <DatasetSection onOpenFile={service.openLocalFile} onRetry={service.reload} />
         <ExamplesSection />
         <RankingSection />
-        <footer className="small muted credits">Clay embeddings, Clay / Radiant Earth, ODC-BY.</footer>
+        {family === 'clay-v0' && <footer className="small muted credits">Clay embeddings, Clay / Radiant Earth, ODC-BY.</footer>}
       </aside>
       <main className="map-wrap">
         <MapView />

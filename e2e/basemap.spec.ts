@@ -18,8 +18,7 @@ test.describe('satellite basemap', () => {
     // The link still says what the person chose; the fallback is not shared.
     expect(new URL(page.url()).searchParams.get('basemap')).toBeNull()
     expect(networkLog.some((r) => r.url.includes(TILE_HOST))).toBe(true)
-    await page.getByRole('button', { name: 'Toggle attribution' }).click().catch(() => undefined)
-    await expect(page.locator('.maplibregl-ctrl-attrib')).toContainText('Natural Earth')
+    await expect(page.getByTestId('map').getByRole('link', { name: 'Natural Earth' })).toBeVisible()
 
     await page.getByRole('radio', { name: 'Offline' }).click()
     await expect(page).toHaveURL(/basemap=offline/)

@@ -32,11 +32,20 @@ describe('url-state', () => {
     expect(state.mode).toBe('centred')
   })
 
-  it('keeps ids with commas, hashes and spaces intact', () => {
-    const s: UrlState = { ...DEFAULT_URL_STATE, positives: ['file, v2.parquet#12', 'a b#3'], negatives: [] }
+  it('keeps ids with commas, backslashes, hashes and spaces intact', () => {
+    const s: UrlState = { ...DEFAULT_URL_STATE, positives: ['file, v2.parquet#12', 'a b#3', 'back\\slash,'], negatives: [] }
     const search = encodeUrlState(s)
     expect(search).not.toContain('#')
-    expect(decodeUrlState(search).state.positives).toEqual(['file, v2.parquet#12', 'a b#3'])
+    expect(decodeUrlState(search).state.positives).toEqual(s.positives)
+  })
+
+  it('reads id lists written by URLSearchParams (commas as %2C)', () => {
+    const search = `?${new URLSearchParams({ positive: 'a_1,b_2', negative: 'c_3' })}`
+    expect(search).toContain('%2C')
+    const { state, problems } = decodeUrlState(search)
+    expect(state.positives).toEqual(['a_1', 'b_2'])
+    expect(state.negatives).toEqual(['c_3'])
+    expect(problems).toEqual([])
   })
 
   it('keeps dataset URLs with query strings and ampersands intact', () => {
@@ -53,10 +62,14 @@ describe('url-state', () => {
   })
 
   it('drops malformed ids, duplicates and ids listed on both sides, and reports them', () => {
-    const { state, problems } = decodeUrlState('?positive=a,%E0%A4%A,a,b,%00x&negative=b,c')
+    const { state, problems } = decodeUrlState('?positive=a,a,b,%00x&negative=b,c')
     expect(state.positives).toEqual(['a', 'b'])
     expect(state.negatives).toEqual(['c'])
     expect(problems).toHaveLength(2)
+    const garbled = decodeUrlState('?positive=a,%E0%A4%A&negative=c')
+    expect(garbled.state.positives).toEqual([])
+    expect(garbled.state.negatives).toEqual(['c'])
+    expect(garbled.problems[0]).toMatch(/garbled/)
   })
 
   it('caps the number of examples', () => {

@@ -3,7 +3,9 @@
 // Version 1 (links without `v` are version 1 too):
 //   ?v=1&dataset=<http(s) url>&positive=<id>,<id>&negative=<id>&mode=centred|raw
 //    &threshold=<number>&basemap=satellite|plain|offline
-// Ids are percent-encoded one by one and joined by commas, so an id may itself contain a comma.
+// Id lists are comma-separated; a comma or backslash inside an id is escaped with a backslash.
+// The list is decoded before it is split, so links built with URLSearchParams (which writes
+// commas as %2C) read the same as hand-written ones.
 // Everything here is untrusted input: values are validated, and whatever is dropped is reported
 // in `problems`, worded for the person who opened the link.
 
@@ -79,17 +81,41 @@ function quoteForMessage(value: string): string {
   return `“${short}”`
 }
 
+/** Split on commas that are not escaped with a backslash, and unescape. */
+export function splitIdList(value: string): string[] {
+  const out: string[] = []
+  let current = ''
+  for (let i = 0; i < value.length; i++) {
+    const c = value[i]!
+    if (c === '\\' && i + 1 < value.length) current += value[++i]!
+    else if (c === ',') {
+      out.push(current)
+      current = ''
+    } else current += c
+  }
+  out.push(current)
+  return out
+}
+
+export function joinIdList(ids: readonly string[]): string {
+  return ids.map((id) => id.replace(/[\\,]/g, (c) => `\\${c}`)).join(',')
+}
+
 function decodeIds(raw: string | undefined, label: string, problems: string[]): string[] {
   if (raw === undefined || raw === '') return []
+  const decoded = safeDecode(raw)
+  if (decoded === null) {
+    problems.push(`The ${label} examples could not be read (the link is garbled) and were ignored.`)
+    return []
+  }
   const ids: string[] = []
   const seen = new Set<string>()
   let malformed = 0
-  for (const part of raw.split(',')) {
-    if (part === '') continue
-    const id = safeDecode(part)
+  for (const id of splitIdList(decoded)) {
+    if (id === '') continue
     // Control characters never occur in chip ids; refusing them keeps logs and exports clean.
     // eslint-disable-next-line no-control-regex
-    if (id === null || id.length === 0 || id.length > LIMITS.idLength || /[\u0000-\u001f\u007f]/.test(id)) {
+    if (id.length > LIMITS.idLength || /[\u0000-\u001f\u007f]/.test(id)) {
       malformed++
       continue
     }
@@ -152,17 +178,17 @@ export function decodeUrlState(search: string): DecodedUrlState {
   return { state, problems }
 }
 
-/** Percent-encode a query value, keeping `:` and `/` readable (both are legal in a query). */
+/** Percent-encode a query value, keeping `:`, `/` and `,` readable (all legal in a query). */
 function encodeValue(value: string): string {
-  return encodeURIComponent(value).replace(/%3A/gi, ':').replace(/%2F/gi, '/')
+  return encodeURIComponent(value).replace(/%3A/gi, ':').replace(/%2F/gi, '/').replace(/%2C/gi, ',')
 }
 
 /** The query string for a state ("" when everything is default), with `?` when not empty. */
 export function encodeUrlState(state: UrlState): string {
   const parts: string[] = []
   if (state.dataset !== null) parts.push(`dataset=${encodeValue(state.dataset)}`)
-  if (state.positives.length) parts.push(`positive=${state.positives.map(encodeURIComponent).join(',')}`)
-  if (state.negatives.length) parts.push(`negative=${state.negatives.map(encodeURIComponent).join(',')}`)
+  if (state.positives.length) parts.push(`positive=${encodeValue(joinIdList(state.positives))}`)
+  if (state.negatives.length) parts.push(`negative=${encodeValue(joinIdList(state.negatives))}`)
   if (state.mode !== DEFAULT_URL_STATE.mode) parts.push(`mode=${state.mode}`)
   if (state.threshold !== null) parts.push(`threshold=${roundThreshold(state.threshold)}`)
   if (state.basemap !== DEFAULT_URL_STATE.basemap) parts.push(`basemap=${state.basemap}`)

@@ -62,6 +62,8 @@ export function MapView() {
       center: [0, 20],
       zoom: 1.5,
       attributionControl: false,
+      // Shift-click marks a negative; MapLibre's shift-drag box zoom would swallow those clicks.
+      boxZoom: false,
       fadeDuration: prefersReducedMotion() ? 0 : 300,
       canvasContextAttributes: { preserveDrawingBuffer: false },
     })
@@ -79,7 +81,9 @@ export function MapView() {
         const id = ds.chips.ids[info.index]
         if (id === undefined) return
         const s = store.getState()
-        const shift = (event.srcEvent as MouseEvent | undefined)?.shiftKey === true
+        // Through MapboxOverlay, srcEvent is MapLibre's event; the DOM event sits inside it.
+        const src = event.srcEvent as (MouseEvent & { originalEvent?: MouseEvent }) | undefined
+        const shift = (src?.originalEvent ?? src)?.shiftKey === true
         s.toggleExample(id, shift || s.labelMode === 'negative' ? 'negative' : 'positive')
       },
       onHover: (info: PickingInfo) => {

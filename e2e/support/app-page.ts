@@ -1,6 +1,8 @@
 // A page object for the app: what a person sees and does, in words the specs can read.
 import { expect, type Locator, type Page } from '@playwright/test'
 import { decodePng, type Rgba } from './pixels'
+// Brings in the type of window.__chipfinder, the app's read-only test API.
+import type {} from '../../app/services/test-api.ts'
 
 /** The real sample's label, as the app must show it. */
 export const DEMO_LABEL = '417 chips · Clay v0 · 768-d · 2022-06-10'
@@ -52,7 +54,9 @@ export class AppPage {
   /** Click a chip where it is drawn on the map, as a person would. */
   async clickChip(id: string, options: { shift?: boolean } = {}): Promise<void> {
     const { x, y } = await this.chipPoint(id)
-    await this.page.mouse.click(x, y, { modifiers: options.shift ? ['Shift'] : [] })
+    if (options.shift) await this.page.keyboard.down('Shift')
+    await this.page.mouse.click(x, y)
+    if (options.shift) await this.page.keyboard.up('Shift')
   }
 
   /** Chip ids in the result list, top first. */

@@ -4,7 +4,7 @@
 //
 // Routes (the same on both ports; the CORS port adds CORS headers, the other never does, so a
 // browser page on another origin cannot read anything from it):
-//   GET  /health                     a tiny HTML page (Playwright's readiness check)
+//   GET  /health                     a tiny HTML page (Playwright's readiness check; tests can load it)
 //   GET  /files/<name>               e2e/.fixtures/<name>, written at start by scripts/make-fixtures.mjs
 //   GET  /clay-v0/<name>             the shared real sample ($CHIPFINDER_FIXTURES/clay-v0/<name>)
 //   GET  /status/<code>/<anything>   answers <code> (200-599) with a short text body
@@ -65,7 +65,7 @@ function send(res, status, body, type = 'text/plain; charset=utf-8') {
   res.end(body)
 }
 
-const HEALTH_PAGE = '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>data server</title></head><body><p id="health">ok</p></body></html>'
+const HEALTH_PAGE = '<!doctype html><html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>data server</title></head><body><p id="health">ok</p></body></html>'
 
 /** Timers of /slow requests still waiting, so shutdown does not wait on them. */
 const pendingTimers = new Set()
@@ -117,6 +117,9 @@ async function serveTruncated(req, res, filePath, cors) {
 async function route(req, res, parts, cors) {
   const [head, ...rest] = parts
   switch (head) {
+    case 'favicon.ico':
+      // Browsers ask for it on their own; a 404 would be a console error in every test.
+      return send(res, 204, '')
     case 'health':
       if (rest.length === 0) return send(res, 200, HEALTH_PAGE, 'text/html; charset=utf-8')
       break

@@ -96,6 +96,17 @@ export function isExpectedConsoleError(
   return patterns.some((pattern) => matches(subject, pattern))
 }
 
+/**
+ * One uncaught error for the report. Some have neither message nor stack: a Worker whose script
+ * failed to load reports an error event with nothing in it, and `throw 'text'` has no stack.
+ */
+export function describeError(error: { name: string; message: string; stack?: string | undefined }, pageUrl?: string): string {
+  const where = pageUrl ? ` (page ${pageUrl})` : ''
+  if (error.stack) return `${error.stack}${where}`
+  if (error.message) return `${error.name}: ${error.message}${where}`
+  return `${error.name || 'Error'} with no message (often a Worker script that failed to load)${where}`
+}
+
 /** Everything that made a test fail after its body ran, grouped for one readable error. */
 export interface Violations {
   pageErrors: string[]

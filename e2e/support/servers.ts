@@ -1,13 +1,21 @@
 // Where the end-to-end servers listen, and URL builders for the data server's routes
 // (e2e/support/data-server.mjs documents each route). playwright.config.ts reads the ports from here.
 
+// The E2E_*_PORT variables move a run off the default ports, e.g. to run a second suite while
+// another holds them (Playwright passes its environment on to the test workers).
+function port(name: string, fallback: number): number {
+  const value = Number(process.env[name] ?? fallback)
+  if (!Number.isInteger(value) || value <= 0 || value > 65535) throw new Error(`${name} is not a port: ${process.env[name]}`)
+  return value
+}
+
 export const HOST = '127.0.0.1'
 /** `vite preview` of the production build. */
-export const APP_PORT = 4173
+export const APP_PORT = port('E2E_APP_PORT', 4173)
 /** The data server, with CORS headers. */
-export const DATA_PORT = 4180
+export const DATA_PORT = port('E2E_DATA_PORT', 4180)
 /** The same routes without any CORS headers: a browser page on another origin cannot read them. */
-export const NO_CORS_PORT = 4181
+export const NO_CORS_PORT = port('E2E_NO_CORS_PORT', 4181)
 
 export const APP_URL = `http://${HOST}:${APP_PORT}`
 export const DATA_URL = `http://${HOST}:${DATA_PORT}`

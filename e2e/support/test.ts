@@ -19,6 +19,7 @@ import {
   isAllowedRequestUrl,
   isExpectedConsoleError,
   consoleErrorSubject,
+  describeError,
   type AllowedConsoleErrors,
 } from './guards'
 
@@ -80,8 +81,7 @@ export const test = base.extend<GuardOptions & GuardFixtures & InternalFixtures>
       })
       // Uncaught errors and unhandled rejections, in pages and in their workers.
       context.on('weberror', (webError) => {
-        const error = webError.error()
-        violations.pageErrors.push(error.stack ?? `${error.name}: ${error.message}`)
+        violations.pageErrors.push(describeError(webError.error(), webError.page()?.url()))
       })
       // Console messages of pages and of their workers.
       context.on('console', (message) => {

@@ -204,8 +204,6 @@ export function rawEmbeddingsFromRows(rows: ArrayLike<unknown>): RawEmbeddings {
   return { values, lengths, nullElements }
 }
 
-const ROW_OK = 0
-
 /**
  * Checks every row's vector: one length for all (else 'ragged'), finite values, no nulls.
  * Returns dims and a reason per bad row (undefined for good rows).

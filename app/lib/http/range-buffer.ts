@@ -16,6 +16,7 @@ export interface RangeBufferOptions {
 }
 
 export interface RangeBuffer extends AsyncBuffer {
+  slice(start: number, end?: number): Promise<ArrayBuffer>
   /** Body bytes received so far, over all requests. */
   bytesRead(): number
   /** Requests made so far (HEAD included). */
