@@ -1,14 +1,15 @@
 import { useAppStore } from '../state/store.ts'
-import { registry } from '../services/registry.ts'
+import { useLoadedChips } from './use-registry.ts'
 
 function ExampleList({ ids, kind }: { ids: string[]; kind: 'positive' | 'negative' }) {
   const removeExample = useAppStore((s) => s.removeExample)
   const focusRow = useAppStore((s) => s.focusRow)
+  const loaded = useLoadedChips()
   if (ids.length === 0) return null
   return (
     <ul className={`examples ${kind}`} aria-label={kind === 'positive' ? 'Positive examples' : 'Negative examples'} data-testid={`examples-${kind}`}>
       {ids.map((id) => {
-        const row = registry.dataset?.rowOf.get(id)
+        const row = loaded?.rowOf.get(id)
         return (
           <li key={id} className="example" data-testid="example">
             <span className={`badge ${kind}`} aria-hidden="true">
