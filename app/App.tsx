@@ -4,28 +4,31 @@ import { ExamplesSection } from './ui/ExamplesSection.tsx'
 import { RankingSection } from './ui/RankingSection.tsx'
 import { Notices } from './ui/Notices.tsx'
 import { BasemapSwitcher } from './ui/BasemapSwitcher.tsx'
+import { DropZone } from './ui/DropZone.tsx'
 import type { SearchService } from './services/search-service.ts'
 import { useAppStore } from './state/store.ts'
 
 export function App({ service }: { service: SearchService }) {
   const family = useAppStore((s) => s.summary?.family)
   return (
-    <div className="app">
-      <aside className="panel" aria-label="Search">
-        <header className="brand">
-          <h1>Chipfinder</h1>
-          <p className="muted small">Find places that look like the ones you point at.</p>
-        </header>
-        <DatasetSection onOpenFile={service.openLocalFile} onRetry={service.reload} />
-        <ExamplesSection />
-        <RankingSection />
-        {family === 'clay-v0' && <footer className="small muted credits">Clay embeddings, Clay / Radiant Earth, ODC-BY.</footer>}
-      </aside>
-      <main className="map-wrap">
-        <MapView />
-        <BasemapSwitcher />
-        <Notices />
-      </main>
-    </div>
+    <DropZone onFile={service.openLocalFile}>
+      <div className="app">
+        <aside className="panel" aria-label="Search">
+          <header className="brand">
+            <h1>Chipfinder</h1>
+            <p className="muted small">Find places that look like the ones you point at.</p>
+          </header>
+          <DatasetSection onOpenFile={service.openLocalFile} onRetry={service.reload} />
+          <ExamplesSection />
+          <RankingSection />
+          {family === 'clay-v0' && <footer className="small muted credits">Clay embeddings, Clay / Radiant Earth, ODC-BY.</footer>}
+        </aside>
+        <main className="map-wrap">
+          <MapView />
+          <BasemapSwitcher />
+          <Notices />
+        </main>
+      </div>
+    </DropZone>
   )
 }

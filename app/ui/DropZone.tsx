@@ -1,0 +1,38 @@
+import { useState, type DragEvent, type ReactNode } from 'react'
+
+function hasFiles(e: DragEvent): boolean {
+  return Array.from(e.dataTransfer.types).includes('Files')
+}
+
+/** Lets a person drop a GeoParquet file anywhere on the app to open it (nothing is uploaded). */
+export function DropZone({ onFile, children }: { onFile: (file: File) => void; children: ReactNode }) {
+  const [over, setOver] = useState(false)
+  return (
+    <div
+      className="drop-zone"
+      onDragOver={(e) => {
+        if (!hasFiles(e)) return
+        e.preventDefault()
+        e.dataTransfer.dropEffect = 'copy'
+        setOver(true)
+      }}
+      onDragLeave={(e) => {
+        if (e.currentTarget === e.target) setOver(false)
+      }}
+      onDrop={(e) => {
+        if (!hasFiles(e)) return
+        e.preventDefault()
+        setOver(false)
+        const file = e.dataTransfer.files[0]
+        if (file) onFile(file)
+      }}
+    >
+      {children}
+      {over && (
+        <div className="drop-overlay" aria-hidden="true" onDragLeave={() => setOver(false)}>
+          <p>Drop a GeoParquet file to open it. It stays on your computer.</p>
+        </div>
+      )}
+    </div>
+  )
+}
