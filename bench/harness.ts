@@ -1,0 +1,41 @@
+// Timing helpers and the results file shared by the benchmarks.
+import { writeFileSync } from 'node:fs'
+import path from 'node:path'
+
+export interface BenchRecord {
+  name: string
+  value: number
+  unit: string
+  /** The peer this figure is compared with, and value / peer value (or peer / value for times). */
+  peer?: string
+  ratio?: number
+  note?: string
+}
+
+/** Median wall time in ms of `runs` calls after `warmup` unmeasured ones. */
+export async function medianMs(fn: () => unknown, runs = 5, warmup = 1): Promise<number> {
+  for (let i = 0; i < warmup; i++) await fn()
+  const times: number[] = []
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now()
+    await fn()
+    times.push(performance.now() - t0)
+  }
+  times.sort((a, b) => a - b)
+  return times[times.length >> 1]!
+}
+
+const records: BenchRecord[] = []
+
+export function record(r: BenchRecord): void {
+  records.push(r)
+}
+
+export function writeResults(): void {
+  const file = path.resolve(import.meta.dirname, 'results.json')
+  const machine = { node: process.version, platform: `${process.platform}-${process.arch}`, date: new Date().toISOString() }
+  writeFileSync(file, `${JSON.stringify({ machine, records }, null, 2)}\n`)
+  const rows = records.map((r) => [r.name, `${r.value.toFixed(r.value < 10 ? 2 : 1)} ${r.unit}`, r.peer ?? '', r.ratio === undefined ? '' : `${r.ratio.toFixed(2)}×`])
+  const widths = [0, 1, 2, 3].map((c) => Math.max(...rows.map((row) => row[c]!.length), 4))
+  console.log(`\n${rows.map((row) => row.map((cell, c) => cell.padEnd(widths[c]!)).join('  ')).join('\n')}\n\nwritten to ${file}`)
+}
