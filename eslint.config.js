@@ -9,7 +9,7 @@ import globals from 'globals'
 const UI_PACKAGES = ['react', 'react-dom', 'react-dom/*', 'maplibre-gl', 'maplibre-gl/*', '@deck.gl/*', 'zustand', 'zustand/*']
 
 export default tseslint.config(
-  { ignores: ['dist', 'node_modules', 'test-results', 'playwright-report', 'e2e/.fixtures'] },
+  { ignores: ['dist', 'node_modules', 'test-results', 'playwright-report', 'e2e/.fixtures', 'bench/.cache'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

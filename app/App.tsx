@@ -5,10 +5,12 @@ import { RankingSection } from './ui/RankingSection.tsx'
 import { Notices } from './ui/Notices.tsx'
 import { BasemapSwitcher } from './ui/BasemapSwitcher.tsx'
 import { DropZone } from './ui/DropZone.tsx'
-import type { SearchService } from './services/search-service.ts'
+import type { DatasetService } from './services/dataset-service.ts'
+import { DatasetPicker } from './ui/DatasetPicker.tsx'
+import { builtinCatalog } from './services/builtin-catalog.ts'
 import { useAppStore } from './state/store.ts'
 
-export function App({ service }: { service: SearchService }) {
+export function App({ service, demoUrl }: { service: DatasetService; demoUrl: string }) {
   const family = useAppStore((s) => s.summary?.family)
   return (
     <DropZone onFile={service.openLocalFile}>
@@ -18,7 +20,7 @@ export function App({ service }: { service: SearchService }) {
             <h1>Chipfinder</h1>
             <p className="muted small">Find places that look like the ones you point at.</p>
           </header>
-          <DatasetSection onOpenFile={service.openLocalFile} onRetry={service.reload} />
+          <DatasetSection service={service} />
           <ExamplesSection />
           <RankingSection />
           {family === 'clay-v0' && <footer className="small muted credits">Clay embeddings, Clay / Radiant Earth, ODC-BY.</footer>}
@@ -29,6 +31,7 @@ export function App({ service }: { service: SearchService }) {
           <Notices />
         </main>
       </div>
+      <DatasetPicker entries={builtinCatalog(demoUrl)} onOpen={service.openEntry} />
     </DropZone>
   )
 }

@@ -2,7 +2,9 @@ import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
 import { App } from './App.tsx'
 import { createSearchClient } from '../workers/search/client.ts'
-import { startSearchService } from './services/search-service.ts'
+import { createDecodePool } from '../workers/decode/pool.ts'
+import { startDatasetService } from './services/dataset-service.ts'
+import { startRankingService } from './services/ranking-service.ts'
 import { readUrlIntoStore, startUrlSync } from './services/url-sync.ts'
 import { installTestApi } from './services/test-api.ts'
 import './styles.css'
@@ -12,11 +14,13 @@ const DEMO_URL = new URL('demo/clay-v0/03WVN_20220610_20220610_v001.gpq', docume
 
 readUrlIntoStore(window.location.search)
 startUrlSync()
-const service = startSearchService(createSearchClient(), DEMO_URL)
+const search = createSearchClient()
+const ranking = startRankingService(search)
+const service = startDatasetService({ search, pool: createDecodePool(), ranking, demoUrl: DEMO_URL })
 installTestApi()
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <App service={service} />
+    <App service={service} demoUrl={DEMO_URL} />
   </StrictMode>,
 )

@@ -1,15 +1,18 @@
 import { describe, expect, it } from 'vitest'
 import type { ChipAttributes } from './chips.ts'
+import { ChipCollection } from './chip-collection.ts'
 import { rankedRows, toCsv, toGeoJson } from './export.ts'
 import { rankOrder } from './rank.ts'
 
-const chips: ChipAttributes = {
+const attributes: ChipAttributes = {
   ids: ['a', '=HYPERLINK("x")', 'c,"quoted"'],
   dates: ['2022-06-10', null, '2022-06-11'],
   sourceUrls: ['s3://b/a.tif', null, 's3://b/c.tif'],
   ringCoords: new Float64Array([0, 0, 1, 0, 1, 1, 0, 0, 2, 2, 3, 2, 3, 3, 2, 2, 4, 4, 5, 4, 5, 5, 4, 4]),
   ringStarts: new Uint32Array([0, 4, 8, 12]),
 }
+const chips = new ChipCollection()
+chips.add('test.parquet', attributes)
 const scores = new Float32Array([0.5, 0.9, -0.2])
 const order = rankOrder(scores)
 

@@ -2,7 +2,7 @@
 // Strings come from the dataset (untrusted): CSV cells that a spreadsheet would run as a
 // formula are defused, and everything is quoted per RFC 4180.
 
-import { ringOf, type ChipAttributes } from './chips.ts'
+import type { ChipLookup } from './chip-collection.ts'
 
 export interface RankedRow {
   /** Row in the dataset. */
@@ -30,16 +30,16 @@ function roundScore(s: number): number {
   return Math.round(s * 1e6) / 1e6
 }
 
-export function toGeoJson(chips: ChipAttributes, rows: readonly RankedRow[], query: Record<string, unknown>): string {
+export function toGeoJson(chips: ChipLookup, rows: readonly RankedRow[], query: Record<string, unknown>): string {
   const features = rows.map(({ row, rank, score }) => ({
     type: 'Feature',
-    geometry: { type: 'Polygon', coordinates: [ringOf(chips, row)] },
+    geometry: { type: 'Polygon', coordinates: [chips.ring(row)] },
     properties: {
-      chip_id: chips.ids[row],
+      chip_id: chips.id(row),
       score: roundScore(score),
       rank,
-      date: chips.dates[row] ?? null,
-      source_url: chips.sourceUrls[row] ?? null,
+      date: chips.date(row),
+      source_url: chips.sourceUrl(row),
     },
   }))
   return JSON.stringify({ type: 'FeatureCollection', query, features })
@@ -58,17 +58,17 @@ export function ringToWkt(ring: readonly [number, number][]): string {
 
 export const CSV_COLUMNS = ['chip_id', 'score', 'rank', 'date', 'source_url', 'footprint_wkt'] as const
 
-export function toCsv(chips: ChipAttributes, rows: readonly RankedRow[]): string {
+export function toCsv(chips: ChipLookup, rows: readonly RankedRow[]): string {
   const lines = [CSV_COLUMNS.join(',')]
   for (const { row, rank, score } of rows) {
     lines.push(
       [
-        csvCell(chips.ids[row] ?? ''),
+        csvCell(chips.id(row)),
         csvCell(roundScore(score)),
         csvCell(rank),
-        csvCell(chips.dates[row] ?? null),
-        csvCell(chips.sourceUrls[row] ?? null),
-        csvCell(ringToWkt(ringOf(chips, row))),
+        csvCell(chips.date(row)),
+        csvCell(chips.sourceUrl(row)),
+        csvCell(ringToWkt(chips.ring(row))),
       ].join(','),
     )
   }

@@ -1,12 +1,13 @@
 import type { FileSummary } from './geoparquet/types.ts'
 
+/** Decimal units (1 GB = 10⁹ bytes), as browsers and disks show them. */
 export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`
+  if (bytes < 1000) return `${Math.round(bytes)} B`
   const units = ['KB', 'MB', 'GB', 'TB']
-  let v = bytes / 1024
+  let v = bytes / 1000
   let u = 0
-  while (v >= 1024 && u < units.length - 1) {
-    v /= 1024
+  while (v >= 999.5 && u < units.length - 1) {
+    v /= 1000
     u++
   }
   return `${v < 10 ? v.toFixed(1) : Math.round(v)} ${units[u]}`

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { buildRankIndex, cosineScores, meanVector, queryVector, rank, rankOrder, rowNorms, type Matrix } from './rank.ts'
+import { buildRankIndex, cosineScores, meanVector, queryVector, rank, RankIndex, rankOrder, rowNorms, type Matrix } from './rank.ts'
 
 /** Deterministic PRNG (mulberry32) so failures reproduce. */
 function prng(seed: number) {
@@ -80,9 +80,41 @@ describe('rank', () => {
   })
 
   it('returns null without positives', () => {
-    const index = buildRankIndex(clayLikeMatrix(10, 4))
+    const m = clayLikeMatrix(10, 4)
+    const index = buildRankIndex(m)
     expect(rank(index, { positives: [], negatives: [2], mode: 'centred' })).toBeNull()
-    expect(queryVector(index.matrix, [], [], null)).toBeNull()
+    expect(rank(index, { positives: [99], negatives: [], mode: 'centred' })).toBeNull()
+    expect(queryVector(m, [], [], null)).toBeNull()
+  })
+
+  it('ranks a dataset split into segments exactly like the same rows in one matrix', () => {
+    const m = clayLikeMatrix(300, 32, 5)
+    const whole = buildRankIndex(m)
+    const parts = new RankIndex(32)
+    for (const [a, b] of [
+      [0, 70],
+      [70, 71],
+      [71, 300],
+    ] as const)
+      parts.add({ data: m.data.slice(a * 32, b * 32), count: b - a, dims: 32 })
+    for (const mode of ['centred', 'raw'] as const) {
+      const q = { positives: [10, 70, 200], negatives: [150], mode }
+      expect(Array.from(parts.rank(q)!.scores)).toEqual(Array.from(whole.rank(q)!.scores))
+      expect(Array.from(parts.rank(q)!.order)).toEqual(Array.from(whole.rank(q)!.order))
+    }
+  })
+
+  it('updates the mean when a segment arrives after a ranking', () => {
+    const m = clayLikeMatrix(100, 16, 9)
+    const index = new RankIndex(16)
+    index.add({ data: m.data.slice(0, 50 * 16), count: 50, dims: 16 })
+    const before = index.rank({ positives: [3], negatives: [], mode: 'centred' })!
+    index.add({ data: m.data.slice(50 * 16), count: 50, dims: 16 })
+    const after = index.rank({ positives: [3], negatives: [], mode: 'centred' })!
+    expect(after.scores).toHaveLength(100)
+    expect(Array.from(after.scores)).toEqual(Array.from(buildRankIndex(m).rank({ positives: [3], negatives: [], mode: 'centred' })!.scores))
+    expect(Array.from(after.scores.subarray(0, 50))).not.toEqual(Array.from(before.scores))
+    expect(() => index.add({ data: new Float32Array(8), count: 1, dims: 8 })).toThrow(/8 dims/)
   })
 
   it('breaks ties by row order', () => {

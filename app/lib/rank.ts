@@ -118,20 +118,8 @@ export function rankOrder(scores: Float32Array): Uint32Array {
   return order
 }
 
-/** Everything the ranking of one dataset needs besides the query, computed once per dataset. */
-export interface RankIndex {
-  matrix: Matrix
-  mean: Float64Array
-  rawNorms: Float64Array
-  centredNorms: Float64Array
-}
-
-export function buildRankIndex(matrix: Matrix): RankIndex {
-  const mean = meanVector(matrix)
-  return { matrix, mean, rawNorms: rowNorms(matrix, null), centredNorms: rowNorms(matrix, mean) }
-}
-
 export interface RankQuery {
+  /** Global rows (across all segments). */
   positives: readonly number[]
   negatives: readonly number[]
   mode: ScoreMode
@@ -142,12 +130,108 @@ export interface Ranking {
   order: Uint32Array
 }
 
+/**
+ * Everything ranking needs besides the query, for a dataset that grows one file (segment) at a
+ * time. Rows are numbered globally in the order segments were added. The mean and the centred
+ * norms depend on every row, so they are recomputed lazily, on the first centred ranking after
+ * a segment arrives, not on every arrival.
+ */
+export class RankIndex {
+  readonly segments: Matrix[] = []
+  private readonly offsets: number[] = []
+  private readonly sum: Float64Array
+  private total = 0
+  private readonly rawNorms: Float64Array[] = []
+  private centred: { mean: Float64Array; norms: Float64Array[] } | null = null
+
+  constructor(readonly dims: number) {
+    this.sum = new Float64Array(dims)
+  }
+
+  get count(): number {
+    return this.total
+  }
+
+  add(matrix: Matrix): void {
+    if (matrix.dims !== this.dims) throw new Error(`segment has ${matrix.dims} dims; the index has ${this.dims}`)
+    const { data, count, dims } = matrix
+    for (let i = 0; i < count; i++) {
+      const base = i * dims
+      for (let j = 0; j < dims; j++) this.sum[j]! += data[base + j]!
+    }
+    this.segments.push(matrix)
+    this.offsets.push(this.total)
+    this.total += count
+    this.rawNorms.push(rowNorms(matrix, null))
+    this.centred = null
+  }
+
+  get mean(): Float64Array {
+    return this.centredState().mean
+  }
+
+  private centredState(): { mean: Float64Array; norms: Float64Array[] } {
+    if (!this.centred) {
+      const mean = this.sum.map((v) => (this.total > 0 ? v / this.total : 0))
+      this.centred = { mean, norms: this.segments.map((m) => rowNorms(m, mean)) }
+    }
+    return this.centred
+  }
+
+  /** Mean of the given global rows, after subtracting `center` when there is one. */
+  private meanOfRows(rows: readonly number[], center: Float64Array | null): Float64Array {
+    const out = new Float64Array(this.dims)
+    for (const row of rows) {
+      const k = this.segmentOf(row)
+      const data = this.segments[k]!.data
+      const base = (row - this.offsets[k]!) * this.dims
+      for (let j = 0; j < this.dims; j++) out[j]! += data[base + j]! - (center ? center[j]! : 0)
+    }
+    for (let j = 0; j < this.dims; j++) out[j]! /= rows.length
+    return out
+  }
+
+  private segmentOf(row: number): number {
+    let lo = 0
+    let hi = this.offsets.length - 1
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1
+      if (this.offsets[mid]! <= row) lo = mid
+      else hi = mid - 1
+    }
+    return lo
+  }
+
+  /** Scores and order for a query; null when there is nothing to rank by (no positives). */
+  rank(query: RankQuery): Ranking | null {
+    const valid = (r: number) => Number.isInteger(r) && r >= 0 && r < this.total
+    const positives = query.positives.filter(valid)
+    const negatives = query.negatives.filter(valid)
+    if (positives.length === 0) return null
+    const centredState = query.mode === 'centred' ? this.centredState() : null
+    const center = centredState?.mean ?? null
+    const q = this.meanOfRows(positives, center)
+    if (negatives.length > 0) {
+      const neg = this.meanOfRows(negatives, center)
+      for (let j = 0; j < q.length; j++) q[j] = 2 * q[j]! - neg[j]!
+    }
+    const scores = new Float32Array(this.total)
+    this.segments.forEach((matrix, k) => {
+      const norms = centredState ? centredState.norms[k]! : this.rawNorms[k]!
+      cosineScores(matrix, q, center, norms, scores.subarray(this.offsets[k]!, this.offsets[k]! + matrix.count))
+    })
+    return { scores, order: rankOrder(scores) }
+  }
+}
+
+/** An index over one matrix (tests, single files). */
+export function buildRankIndex(matrix: Matrix): RankIndex {
+  const index = new RankIndex(matrix.dims)
+  index.add(matrix)
+  return index
+}
+
 /** Scores and order for a query; null when there is nothing to rank by (no positives). */
 export function rank(index: RankIndex, query: RankQuery): Ranking | null {
-  const center = query.mode === 'centred' ? index.mean : null
-  const q = queryVector(index.matrix, query.positives, query.negatives, center)
-  if (!q) return null
-  const norms = query.mode === 'centred' ? index.centredNorms : index.rawNorms
-  const scores = cosineScores(index.matrix, q, center, norms)
-  return { scores, order: rankOrder(scores) }
+  return index.rank(query)
 }

@@ -9,11 +9,10 @@ import { MapboxOverlay } from '@deck.gl/mapbox'
 import type { PickingInfo } from '@deck.gl/core'
 import 'maplibre-gl/dist/maplibre-gl.css'
 import { useAppStore, type AppState } from '../state/store.ts'
-import { registry } from '../services/registry.ts'
-import { buildLayers } from './layers.ts'
+import { currentRanking, registry } from '../services/registry.ts'
+import { buildLayers, segmentIndexOfLayer } from './layers.ts'
 import { basemapStyle, REMOTE_SOURCE_IDS } from './basemaps.ts'
 import { scoreDomain } from '../lib/histogram.ts'
-import { chipBounds } from '../lib/chips.ts'
 import { mapHandle } from './map-handle.ts'
 import type { BasemapId } from '../lib/url-state.ts'
 
@@ -28,18 +27,19 @@ function prefersReducedMotion(): boolean {
 }
 
 function rowsOf(ids: readonly string[]): number[] {
-  const ds = registry.dataset
-  if (!ds) return []
-  return ids.map((id) => ds.rowOf.get(id)).filter((r): r is number => r !== undefined)
+  const chips = registry.chips
+  if (!chips) return []
+  return ids.map((id) => chips.rowOf(id)).filter((r): r is number => r !== undefined)
 }
 
 function currentLayers(s: AppState) {
-  const ds = registry.dataset
-  if (!ds) return []
-  const ranking = registry.ranking?.datasetId === ds.datasetId ? registry.ranking : null
+  const chips = registry.chips
+  if (!chips) return []
+  const ranking = currentRanking()
   return buildLayers({
-    datasetId: ds.datasetId,
-    chips: ds.chips,
+    epoch: registry.epoch,
+    chips,
+    files: registry.files,
     scores: ranking?.scores ?? null,
     domain: ranking ? scoreDomain(ranking.scores) : null,
     threshold: s.threshold,
@@ -47,7 +47,16 @@ function currentLayers(s: AppState) {
     negatives: rowsOf(s.negatives),
     hoveredRow: s.hoveredRow,
     rankingVersion: s.rankingVersion,
+    datasetVersion: s.datasetVersion,
+    coverageVersion: s.coverageVersion,
   })
+}
+
+/** Global row of a picked chip, if a chip layer was picked. */
+function pickedRow(info: PickingInfo): number | null {
+  const k = segmentIndexOfLayer(info.layer?.id)
+  const segment = k === null ? undefined : registry.chips?.segments[k]
+  return segment && info.index >= 0 ? segment.offset + info.index : null
 }
 
 export function MapView() {
@@ -76,10 +85,9 @@ export function MapView() {
       layers: [],
       getCursor: ({ isHovering, isDragging }) => (isDragging ? 'grabbing' : isHovering ? 'pointer' : 'grab'),
       onClick: (info: PickingInfo, event) => {
-        const ds = registry.dataset
-        if (!ds || info.layer?.id !== 'chips' || info.index < 0) return
-        const id = ds.chips.ids[info.index]
-        if (id === undefined) return
+        const row = pickedRow(info)
+        if (row === null) return
+        const id = registry.chips!.id(row)
         const s = store.getState()
         // Through MapboxOverlay, srcEvent is MapLibre's event; the DOM event sits inside it.
         const src = event.srcEvent as (MouseEvent & { originalEvent?: MouseEvent }) | undefined
@@ -87,7 +95,7 @@ export function MapView() {
         s.toggleExample(id, shift || s.labelMode === 'negative' ? 'negative' : 'positive')
       },
       onHover: (info: PickingInfo) => {
-        const row = info.layer?.id === 'chips' && info.index >= 0 ? info.index : null
+        const row = pickedRow(info)
         if (store.getState().hoveredRow !== row) store.getState().setHoveredRow(row)
       },
     })
@@ -114,9 +122,13 @@ export function MapView() {
     })
 
     const redraw = () => overlay.setProps({ layers: currentLayers(store.getState()) })
-    const fitDataset = () => {
-      const bbox = store.getState().summary?.bbox
-      if (!bbox) return
+    const writeView = () => {
+      const b = map.getBounds()
+      store.getState().setViewBounds([b.getWest(), b.getSouth(), b.getEast(), b.getNorth()])
+    }
+    map.on('moveend', writeView)
+    map.once('load', writeView)
+    const fitTo = (bbox: [number, number, number, number]) => {
       map.fitBounds(
         [
           [bbox[0], bbox[1]],
@@ -132,9 +144,9 @@ export function MapView() {
         tilesLoaded = 0
         map.setStyle(basemapStyle(effectiveBasemap(s), LAND_URL))
       }
-      if (s.datasetVersion !== prev.datasetVersion) fitDataset()
-      if (s.focus && s.focus !== prev.focus && registry.dataset) {
-        const [w, so, e, n] = chipBounds(registry.dataset.chips, s.focus.row)
+      if (s.fitRequest && s.fitRequest !== prev.fitRequest) fitTo(s.fitRequest.bbox)
+      if (s.focus && s.focus !== prev.focus && registry.chips && s.focus.row < registry.chips.count) {
+        const [w, so, e, n] = registry.chips.bounds(s.focus.row)
         map.fitBounds(
           [
             [w, so],
@@ -145,6 +157,7 @@ export function MapView() {
       }
       if (
         s.datasetVersion !== prev.datasetVersion ||
+        s.coverageVersion !== prev.coverageVersion ||
         s.rankingVersion !== prev.rankingVersion ||
         s.threshold !== prev.threshold ||
         s.positives !== prev.positives ||
@@ -153,10 +166,9 @@ export function MapView() {
       )
         redraw()
     })
-    if (registry.dataset) {
-      fitDataset()
-      redraw()
-    }
+    const { fitRequest } = store.getState()
+    if (fitRequest) fitTo(fitRequest.bbox)
+    if (registry.chips) redraw()
 
     return () => {
       unsubscribe()

@@ -1,10 +1,12 @@
-// Every deck.gl layer, from one pure function of the chips, the ranking and the selection.
-// Data objects stay the same between calls unless the dataset changes (deck.gl then skips
-// re-tessellating); colours change through typed-array attributes keyed by version numbers.
+// Every deck.gl layer, from one pure function of the chips, the files, the ranking and the
+// selection. There is one chip layer per loaded file: its binary data object is made once, so a
+// new file arriving never re-tessellates the others, and colours change through an accessor
+// keyed by version numbers (updateTriggers).
 
 import { PathLayer, SolidPolygonLayer } from '@deck.gl/layers'
 import type { Layer } from '@deck.gl/core'
-import type { ChipAttributes } from '../lib/chips.ts'
+import type { ChipCollection, ChipSegment } from '../lib/chip-collection.ts'
+import type { FileRecord, FileStatus } from '../lib/catalog/load-plan.ts'
 import { viridis } from '../lib/color-ramp.ts'
 import { domainFraction, type ScoreDomain } from '../lib/histogram.ts'
 
@@ -15,9 +17,11 @@ const FADED_ALPHA = 18
 const RANKED_ALPHA = 185
 
 export interface LayerInput {
-  datasetId: number
-  chips: ChipAttributes
-  /** Scores of the current ranking, or null before there is one. */
+  epoch: number
+  chips: ChipCollection
+  /** File footprints of a dataset of many files (none for a single file). */
+  files: readonly FileRecord[]
+  /** Scores of the current ranking, one per row ranked; rows loaded later have none. */
   scores: Float32Array | null
   domain: ScoreDomain | null
   threshold: number | null
@@ -25,86 +29,115 @@ export interface LayerInput {
   negatives: readonly number[]
   hoveredRow: number | null
   rankingVersion: number
+  datasetVersion: number
+  coverageVersion: number
 }
 
-/** Fill colour per chip: viridis by score, faded below the threshold. */
-export function chipFillColors(count: number, scores: Float32Array | null, domain: ScoreDomain | null, threshold: number | null): Uint8Array {
-  const colors = new Uint8Array(count * 4)
-  for (let i = 0; i < count; i++) {
-    if (!scores || !domain) {
-      colors.set(UNRANKED_FILL, i * 4)
-      continue
+/** RGBA fill of one chip: viridis by score, faded below the threshold, neutral when unranked. */
+export function chipFill(score: number | undefined, domain: ScoreDomain | null, threshold: number | null): [number, number, number, number] {
+  if (score === undefined || !domain) return UNRANKED_FILL
+  const [r, g, b] = viridis(domainFraction(score, domain))
+  return [r, g, b, threshold !== null && score < threshold ? FADED_ALPHA : RANKED_ALPHA]
+}
+
+// Binary data objects per segment, cached so deck.gl sees the same object while it is loaded.
+const dataCache = new WeakMap<ChipSegment, { polygons: object; outlines: object }>()
+
+function binaryData(segment: ChipSegment) {
+  let d = dataCache.get(segment)
+  if (!d) {
+    const { ringStarts, ringCoords } = segment.chips
+    const shared = { length: segment.count, startIndices: ringStarts }
+    d = {
+      polygons: { ...shared, attributes: { getPolygon: { value: ringCoords, size: 2 } } },
+      outlines: { ...shared, attributes: { getPath: { value: ringCoords, size: 2 } } },
     }
-    const s = scores[i]!
-    const [r, g, b] = viridis(domainFraction(s, domain))
-    colors[i * 4] = r
-    colors[i * 4 + 1] = g
-    colors[i * 4 + 2] = b
-    colors[i * 4 + 3] = threshold !== null && s < threshold ? FADED_ALPHA : RANKED_ALPHA
+    dataCache.set(segment, d)
   }
-  return colors
+  return d
 }
 
-// Binary data objects, cached per dataset so deck.gl sees the same object while it is loaded.
-let cached: { datasetId: number; polygons: object; outlines: object } | null = null
-
-function binaryData(datasetId: number, chips: ChipAttributes) {
-  if (cached?.datasetId === datasetId) return cached
-  const length = chips.ringStarts.length - 1
-  const shared = { length, startIndices: chips.ringStarts }
-  cached = {
-    datasetId,
-    polygons: { ...shared, attributes: { getPolygon: { value: chips.ringCoords, size: 2 } } },
-    outlines: { ...shared, attributes: { getPath: { value: chips.ringCoords, size: 2 } } },
-  }
-  return cached
+const COVERAGE_COLORS: Record<FileStatus, [number, number, number, number]> = {
+  unlocated: [0, 0, 0, 0],
+  idle: [142, 202, 230, 200],
+  queued: [253, 231, 37, 220],
+  loading: [253, 231, 37, 255],
+  loaded: [142, 202, 230, 90],
+  skipped: [255, 179, 64, 220],
+  error: [255, 69, 58, 230],
 }
 
-interface ExamplePath {
+interface RingDatum {
   path: [number, number][]
-  kind: 'positive' | 'negative'
 }
 
-function ringPath(chips: ChipAttributes, row: number): [number, number][] {
+function ringPath(ring: Float64Array): [number, number][] {
   const out: [number, number][] = []
-  for (let v = chips.ringStarts[row]!; v < chips.ringStarts[row + 1]!; v++) out.push([chips.ringCoords[2 * v]!, chips.ringCoords[2 * v + 1]!])
+  for (let i = 0; i < ring.length; i += 2) out.push([ring[i]!, ring[i + 1]!])
   return out
 }
 
+/** The layer id of a file's chips; picking maps it back to the segment. */
+export function chipLayerId(segmentIndex: number): string {
+  return `chips-${segmentIndex}`
+}
+
+export function segmentIndexOfLayer(layerId: string | undefined): number | null {
+  const m = /^chips-(\d+)$/.exec(layerId ?? '')
+  return m ? Number(m[1]) : null
+}
+
 export function buildLayers(input: LayerInput): Layer[] {
-  const { chips, datasetId } = input
-  const count = chips.ringStarts.length - 1
-  const data = binaryData(datasetId, chips)
-  const fill = chipFillColors(count, input.scores, input.domain, input.threshold)
-  const colourKey = `${datasetId}:${input.rankingVersion}:${input.threshold ?? 'none'}:${input.domain?.min}:${input.domain?.max}`
+  const { chips, scores, domain, threshold } = input
+  const colourKey = `${input.epoch}:${input.rankingVersion}:${threshold ?? 'none'}:${domain?.min}:${domain?.max}`
+  const layers: Layer[] = []
 
-  const examples: ExamplePath[] = [
-    ...input.negatives.map((row) => ({ path: ringPath(chips, row), kind: 'negative' as const })),
-    ...input.positives.map((row) => ({ path: ringPath(chips, row), kind: 'positive' as const })),
+  if (input.files.length > 1) {
+    const withFootprint = input.files.filter((f) => f.footprint !== null)
+    layers.push(
+      new PathLayer<FileRecord>({
+        id: 'coverage',
+        data: withFootprint,
+        getPath: (f) => ringPath(f.footprint!),
+        getColor: (f) => COVERAGE_COLORS[f.status],
+        getWidth: (f) => (f.status === 'loading' || f.status === 'queued' ? 2.5 : 1.5),
+        widthUnits: 'pixels',
+        updateTriggers: { getColor: input.coverageVersion, getWidth: input.coverageVersion, getPath: input.coverageVersion },
+      }),
+    )
+  }
+
+  chips.segments.forEach((segment, k) => {
+    const data = binaryData(segment)
+    const { offset } = segment
+    layers.push(
+      new SolidPolygonLayer({
+        id: chipLayerId(k),
+        data: data.polygons as never,
+        _normalize: false,
+        positionFormat: 'XY',
+        pickable: true,
+        getFillColor: (_: unknown, { index }: { index: number }) => chipFill(scores?.[offset + index], domain, threshold),
+        updateTriggers: { getFillColor: colourKey },
+      }),
+      new PathLayer({
+        id: `chip-outlines-${k}`,
+        data: data.outlines as never,
+        _pathType: 'open', // rings are already closed
+        positionFormat: 'XY',
+        getColor: [255, 255, 255, 70],
+        getWidth: 1,
+        widthUnits: 'pixels',
+      }),
+    )
+  })
+
+  const examples: (RingDatum & { kind: 'positive' | 'negative' })[] = [
+    ...input.negatives.map((row) => ({ path: chips.ring(row), kind: 'negative' as const })),
+    ...input.positives.map((row) => ({ path: chips.ring(row), kind: 'positive' as const })),
   ]
-  const hovered = input.hoveredRow !== null && input.hoveredRow < count ? [{ path: ringPath(chips, input.hoveredRow) }] : []
-
-  return [
-    new SolidPolygonLayer({
-      id: 'chips',
-      data: data.polygons as never,
-      _normalize: false,
-      positionFormat: 'XY',
-      pickable: true,
-      // Binary data keeps the same object; only this accessor reruns when the colour key changes.
-      getFillColor: (_: unknown, { index }: { index: number }) => [fill[index * 4]!, fill[index * 4 + 1]!, fill[index * 4 + 2]!, fill[index * 4 + 3]!],
-      updateTriggers: { getFillColor: colourKey },
-    }),
-    new PathLayer({
-      id: 'chip-outlines',
-      data: data.outlines as never,
-      _pathType: 'open', // rings are already closed
-      positionFormat: 'XY',
-      getColor: [255, 255, 255, 70],
-      getWidth: 1,
-      widthUnits: 'pixels',
-    }),
-    new PathLayer<ExamplePath>({
+  layers.push(
+    new PathLayer<RingDatum & { kind: 'positive' | 'negative' }>({
       id: 'examples',
       data: examples,
       getPath: (d) => d.path,
@@ -114,7 +147,10 @@ export function buildLayers(input: LayerInput): Layer[] {
       capRounded: true,
       jointRounded: true,
     }),
-    new PathLayer<{ path: [number, number][] }>({
+  )
+  const hovered = input.hoveredRow !== null && input.hoveredRow < chips.count ? [{ path: chips.ring(input.hoveredRow) }] : []
+  layers.push(
+    new PathLayer<RingDatum>({
       id: 'hover',
       data: hovered,
       getPath: (d) => d.path,
@@ -122,5 +158,6 @@ export function buildLayers(input: LayerInput): Layer[] {
       getWidth: 2,
       widthUnits: 'pixels',
     }),
-  ]
+  )
+  return layers
 }

@@ -1,20 +1,25 @@
-// A small read-only window into the app for end-to-end tests (and curious people): where a
-// chip is on screen, and what the current ranking is. It changes nothing, so it is safe to
-// leave in production builds.
+// A small window into the app for end-to-end tests (and curious people): where a chip is on
+// screen, what the current ranking is, and a way to move the camera. It changes no data, so it
+// is safe to leave in production builds.
 
-import { registry } from './registry.ts'
+import { currentRanking, registry } from './registry.ts'
 import { mapHandle } from '../map/map-handle.ts'
 import { useAppStore } from '../state/store.ts'
+import type { FileStatus } from '../lib/catalog/load-plan.ts'
 
 export interface ChipfinderTestApi {
-  /** True once a dataset is on the map and the map has finished drawing. */
+  /** True once chips are on the map, nothing is loading, and the map has finished drawing. */
   isIdle(): boolean
   /** Viewport coordinates (CSS px) of a chip's centre, or null if it isn't loaded or on screen. */
   chipScreenPoint(id: string): { x: number; y: number } | null
   /** Chip ids by rank, with scores; null before there is a ranking. */
   ranking(limit?: number): { id: string; score: number }[] | null
-  /** Ids of all loaded chips, in file order. */
+  /** Ids of all loaded chips, in load order. */
   chipIds(): string[]
+  /** Files of the open dataset and their states. */
+  files(): { key: string; status: FileStatus; rows: number | null }[]
+  /** Move the camera to show [west, south, east, north] at once, as a person panning there would. */
+  jumpTo(bbox: [number, number, number, number]): void
 }
 
 declare global {
@@ -27,27 +32,40 @@ export function installTestApi(): void {
   const api: ChipfinderTestApi = {
     isIdle() {
       const map = mapHandle.map
-      return !!map && !!registry.dataset && useAppStore.getState().loadStatus !== 'loading' && map.loaded() && !map.isMoving()
+      const s = useAppStore.getState()
+      return !!map && !!registry.chips && s.loadStatus !== 'loading' && s.filesProgress === null && map.loaded() && !map.isMoving()
     },
     chipScreenPoint(id) {
-      const ds = registry.dataset
+      const chips = registry.chips
       const map = mapHandle.map
-      const row = ds?.rowOf.get(id)
-      if (!ds || !map || row === undefined) return null
-      const p = map.project([ds.centres[2 * row]!, ds.centres[2 * row + 1]!])
+      const row = chips?.rowOf(id)
+      if (!chips || !map || row === undefined) return null
+      const p = map.project(chips.centre(row))
       const rect = map.getContainer().getBoundingClientRect()
       if (p.x < 0 || p.y < 0 || p.x > rect.width || p.y > rect.height) return null
       return { x: rect.left + p.x, y: rect.top + p.y }
     },
     ranking(limit = Infinity) {
-      const ds = registry.dataset
-      const r = registry.ranking
-      if (!ds || !r || r.datasetId !== ds.datasetId) return null
+      const chips = registry.chips
+      const r = currentRanking()
+      if (!chips || !r) return null
       const n = Math.min(limit, r.order.length)
-      return Array.from(r.order.subarray(0, n), (row) => ({ id: ds.chips.ids[row]!, score: r.scores[row]! }))
+      return Array.from(r.order.subarray(0, n), (row) => ({ id: chips.id(row), score: r.scores[row]! }))
     },
     chipIds() {
-      return registry.dataset ? [...registry.dataset.chips.ids] : []
+      return registry.chips?.allIds() ?? []
+    },
+    files() {
+      return registry.files.map((f) => ({ key: f.key, status: f.status, rows: f.rows }))
+    },
+    jumpTo(bbox) {
+      mapHandle.map?.fitBounds(
+        [
+          [bbox[0], bbox[1]],
+          [bbox[2], bbox[3]],
+        ],
+        { duration: 0, padding: 0 },
+      )
     },
   }
   window.__chipfinder = Object.freeze(api)

@@ -4,6 +4,8 @@
 
 import { create } from 'zustand'
 import type { FileSummary } from '../lib/geoparquet/types.ts'
+import type { CatalogEntry } from '../lib/catalog/catalog.ts'
+import type { BBox } from '../lib/catalog/load-plan.ts'
 import type { ScoreMode } from '../lib/rank.ts'
 import { DEFAULT_URL_STATE, type BasemapId } from '../lib/url-state.ts'
 
@@ -15,6 +17,18 @@ export interface LoadProgress {
   totalBytes: number | null
   chips: number
 }
+
+/** Progress of the file loads under way in a dataset of many files. */
+export interface FilesProgress {
+  filesDone: number
+  filesTotal: number
+  bytesRead: number
+  chips: number
+}
+
+/** Default memory budget for embeddings: comfortable in a laptop's browser tab. */
+export const DEFAULT_BUDGET_BYTES = 1_000_000_000
+export const BUDGET_CHOICES = [250_000_000, 500_000_000, 1_000_000_000, 2_000_000_000, 4_000_000_000] as const
 
 export interface Notice {
   id: number
@@ -38,6 +52,26 @@ export interface DatasetSlice {
   summary: FileSummary | null
   /** Bumped whenever the registry's chips change. */
   datasetVersion: number
+  /** Title of the open dataset of many files (a folder or catalog entry); null for one file. */
+  collectionTitle: string | null
+  /** Files of a dataset of many files, by state. */
+  fileCounts: { total: number; located: number; loaded: number; failed: number } | null
+  /** File loads under way; null when none. */
+  filesProgress: FilesProgress | null
+  /** Bumped whenever file footprints or states change (the coverage layer). */
+  coverageVersion: number
+  /** Chips available in the files in view, and how many of them are loaded. */
+  here: { available: number; approximate: boolean; loaded: number } | null
+  /** Why no more files are loading, worded for people. */
+  stopReason: string | null
+  /** Most bytes of embeddings to hold in memory. */
+  budgetBytes: number
+  /** Bytes of embeddings loaded. */
+  loadedBytes: number
+  /** A catalog being browsed in the dataset picker. */
+  catalog: { url: string | null; entries: CatalogEntry[] } | null
+  /** A request for the map to show an area; seq makes repeated requests distinct. */
+  fitRequest: { bbox: BBox; seq: number } | null
 }
 
 export interface ExamplesSlice {
@@ -69,6 +103,10 @@ export interface ViewSlice {
   focus: { row: number; seq: number } | null
   /** Row under the pointer on the map or in the result list. */
   hoveredRow: number | null
+  /** What the map shows, written when a move ends. */
+  viewBounds: BBox | null
+  /** Whether the dataset picker is open. */
+  pickerOpen: boolean
 }
 
 export interface Actions {
@@ -87,12 +125,17 @@ export interface Actions {
   dismissNotice(id: number): void
   focusRow(row: number): void
   setHoveredRow(row: number | null): void
+  setViewBounds(bounds: BBox): void
+  setBudget(bytes: number): void
+  setPickerOpen(open: boolean): void
+  fitTo(bbox: BBox): void
 }
 
 export type AppState = DatasetSlice & ExamplesSlice & RankingSlice & ViewSlice & Actions
 
 let nextNoticeId = 1
 let nextFocusSeq = 1
+let nextFitSeq = 1
 const MAX_NOTICES = 6
 
 export const useAppStore = create<AppState>()((set, get) => ({
@@ -103,6 +146,16 @@ export const useAppStore = create<AppState>()((set, get) => ({
   loadError: null,
   summary: null,
   datasetVersion: 0,
+  collectionTitle: null,
+  fileCounts: null,
+  filesProgress: null,
+  coverageVersion: 0,
+  here: null,
+  stopReason: null,
+  budgetBytes: DEFAULT_BUDGET_BYTES,
+  loadedBytes: 0,
+  catalog: null,
+  fitRequest: null,
 
   positives: [],
   negatives: [],
@@ -118,6 +171,8 @@ export const useAppStore = create<AppState>()((set, get) => ({
   notices: [],
   focus: null,
   hoveredRow: null,
+  viewBounds: null,
+  pickerOpen: false,
 
   setDatasetUrl: (datasetUrl) => set({ datasetUrl, localFileName: null }),
   toggleExample: (id, as) => {
@@ -151,4 +206,8 @@ export const useAppStore = create<AppState>()((set, get) => ({
   dismissNotice: (id) => set((s) => ({ notices: s.notices.filter((n) => n.id !== id) })),
   focusRow: (row) => set({ focus: { row, seq: nextFocusSeq++ } }),
   setHoveredRow: (hoveredRow) => set({ hoveredRow }),
+  setViewBounds: (viewBounds) => set({ viewBounds }),
+  setBudget: (budgetBytes) => set({ budgetBytes }),
+  setPickerOpen: (pickerOpen) => set({ pickerOpen }),
+  fitTo: (bbox) => set({ fitRequest: { bbox, seq: nextFitSeq++ } }),
 }))

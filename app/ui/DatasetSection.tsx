@@ -2,15 +2,19 @@ import { useState, type FormEvent } from 'react'
 import { useAppStore } from '../state/store.ts'
 import { datasetLabel, formatBytes, formatCount } from '../lib/format.ts'
 import { isOpenableUrl } from '../lib/url-state.ts'
+import { LoadStatus } from './LoadStatus.tsx'
+import type { DatasetService } from '../services/dataset-service.ts'
 
-export function DatasetSection({ onOpenFile, onRetry }: { onOpenFile: (file: File) => void; onRetry: () => void }) {
+export function DatasetSection({ service }: { service: DatasetService }) {
   const summary = useAppStore((s) => s.summary)
   const status = useAppStore((s) => s.loadStatus)
   const progress = useAppStore((s) => s.loadProgress)
   const error = useAppStore((s) => s.loadError)
   const datasetUrl = useAppStore((s) => s.datasetUrl)
   const localFileName = useAppStore((s) => s.localFileName)
+  const collectionTitle = useAppStore((s) => s.collectionTitle)
   const setDatasetUrl = useAppStore((s) => s.setDatasetUrl)
+  const setPickerOpen = useAppStore((s) => s.setPickerOpen)
   const [draft, setDraft] = useState('')
   const [draftError, setDraftError] = useState<string | null>(null)
 
@@ -27,12 +31,18 @@ export function DatasetSection({ onOpenFile, onRetry }: { onOpenFile: (file: Fil
 
   const fraction = progress?.totalBytes ? Math.min(1, progress.bytesRead / progress.totalBytes) : null
   const source = localFileName ?? (datasetUrl === null ? 'Built-in demo: Clay v0, Seward Peninsula, Alaska' : datasetUrl)
+  const label = summary ? datasetLabel(summary) : collectionTitle ? `${collectionTitle} · nothing loaded yet` : status === 'loading' ? 'Loading…' : 'No dataset loaded'
 
   return (
     <section className="section" aria-labelledby="dataset-heading">
-      <h2 id="dataset-heading">Dataset</h2>
+      <div className="section-head">
+        <h2 id="dataset-heading">Dataset</h2>
+        <button type="button" className="link small" onClick={() => setPickerOpen(true)}>
+          Choose a dataset…
+        </button>
+      </div>
       <p className="dataset-label" data-testid="dataset-label">
-        {summary ? datasetLabel(summary) : status === 'loading' ? 'Loading…' : 'No dataset loaded'}
+        {label}
       </p>
       <p className="muted small dataset-source" title={source}>
         {source}
@@ -46,12 +56,13 @@ export function DatasetSection({ onOpenFile, onRetry }: { onOpenFile: (file: Fil
           </span>
         </div>
       )}
+      <LoadStatus onCancel={service.cancelLoading} />
       {status === 'error' && error && (
         <div className="load-error" data-testid="load-error" role="alert">
           <p>{error}</p>
           <p className="small">
             {summary ? 'The chips already on the map are still there, and so are your examples.' : 'Your examples are kept.'}{' '}
-            <button type="button" className="link" onClick={onRetry}>
+            <button type="button" className="link" onClick={service.reload}>
               Try again
             </button>
             {datasetUrl !== null && (
@@ -96,7 +107,7 @@ export function DatasetSection({ onOpenFile, onRetry }: { onOpenFile: (file: Fil
             accept=".parquet,.gpq,.geoparquet"
             onChange={(e) => {
               const file = e.target.files?.[0]
-              if (file) onOpenFile(file)
+              if (file) service.openLocalFile(file)
               e.target.value = ''
             }}
           />
@@ -106,6 +117,9 @@ export function DatasetSection({ onOpenFile, onRetry }: { onOpenFile: (file: Fil
             Back to the demo
           </button>
         )}
+        <button type="button" className="link small" onClick={() => void service.forgetCache()}>
+          Forget cached files
+        </button>
       </details>
     </section>
   )

@@ -9,7 +9,7 @@ function ExampleList({ ids, kind }: { ids: string[]; kind: 'positive' | 'negativ
   return (
     <ul className={`examples ${kind}`} aria-label={kind === 'positive' ? 'Positive examples' : 'Negative examples'} data-testid={`examples-${kind}`}>
       {ids.map((id) => {
-        const row = loaded?.rowOf.get(id)
+        const row = loaded?.rowOf(id)
         return (
           <li key={id} className="example" data-testid="example">
             <span className={`badge ${kind}`} aria-hidden="true">

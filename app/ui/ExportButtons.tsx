@@ -39,9 +39,9 @@ export function ExportButtons({ ranking }: { ranking: CurrentRanking }) {
         mode: s.mode,
         threshold: s.threshold,
       }
-      download(`${name}.geojson`, 'application/geo+json', toGeoJson(chips.chips, rows, query))
+      download(`${name}.geojson`, 'application/geo+json', toGeoJson(chips, rows, query))
     } else {
-      download(`${name}.csv`, 'text/csv', toCsv(chips.chips, rows))
+      download(`${name}.csv`, 'text/csv', toCsv(chips, rows))
     }
   }
   return (

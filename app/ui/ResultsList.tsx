@@ -23,7 +23,7 @@ export function ResultsList({ ranking }: { ranking: CurrentRanking }) {
       </h3>
       <ol className="result-list" data-testid="results" aria-label="Ranked chips" onMouseLeave={() => setHoveredRow(null)}>
         {rows.map(({ row, rank, score }) => {
-          const id = chips.chips.ids[row]!
+          const id = chips.id(row)
           const label = positives.includes(id) ? 'positive' : negatives.includes(id) ? 'negative' : null
           return (
             <li key={row}>
@@ -43,7 +43,7 @@ export function ResultsList({ ranking }: { ranking: CurrentRanking }) {
                   {id}
                   {label && <span className={`badge ${label}`}>{label === 'positive' ? '+' : '−'}</span>}
                 </span>
-                <span className="date small muted">{chips.chips.dates[row] ?? ''}</span>
+                <span className="date small muted">{chips.date(row) ?? ''}</span>
                 <span className="score">{formatScore(score)}</span>
               </button>
             </li>

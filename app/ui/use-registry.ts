@@ -1,16 +1,16 @@
 import { useAppStore } from '../state/store.ts'
-import { registry, type CurrentRanking, type LoadedChips } from '../services/registry.ts'
+import { currentRanking, registry, type CurrentRanking } from '../services/registry.ts'
+import type { ChipCollection } from '../lib/chip-collection.ts'
 
-/** The loaded chips; re-renders when the dataset changes. */
-export function useLoadedChips(): LoadedChips | null {
+/** The loaded chips; re-renders when they change. */
+export function useLoadedChips(): ChipCollection | null {
   useAppStore((s) => s.datasetVersion)
-  return registry.dataset
+  return registry.chips
 }
 
 /** The ranking of the loaded dataset, if any; re-renders when it changes. */
 export function useRanking(): CurrentRanking | null {
   useAppStore((s) => s.rankingVersion)
   useAppStore((s) => s.datasetVersion)
-  const { ranking, dataset } = registry
-  return ranking && dataset && ranking.datasetId === dataset.datasetId ? ranking : null
+  return currentRanking()
 }

@@ -1,11 +1,15 @@
-// The end-to-end tests' data server: object-storage-like file serving plus fault routes, on
-// loopback only. Playwright starts it (see playwright.config.ts); it can also run by hand:
-//   node e2e/support/data-server.mjs [--port 4180] [--no-cors-port 4181]
+// The end-to-end tests' data server: object-storage-like file serving, an S3-compatible endpoint
+// and fault routes, on loopback only. Playwright starts it (see playwright.config.ts); it can also
+// run by hand, or in-process through startDataServer() (scripts/data-server.test.ts does):
+//   node e2e/support/data-server.mjs [--port 4180] [--no-cors-port 4181] [--dir e2e/.fixtures]
+//
+// At start it writes the small fixtures (scripts/make-fixtures.mjs) into <dir> and the synthetic
+// embedding sets (scripts/make-synthetic-sets.mjs, skipped when already there) into <dir>/sets.
 //
 // Routes (the same on both ports; the CORS port adds CORS headers, the other never does, so a
 // browser page on another origin cannot read anything from it):
 //   GET  /health                     a tiny HTML page (Playwright's readiness check; tests can load it)
-//   GET  /files/<name>               e2e/.fixtures/<name>, written at start by scripts/make-fixtures.mjs
+//   GET  /files/<name>               <dir>/<name>, written at start by scripts/make-fixtures.mjs
 //   GET  /clay-v0/<name>             the shared real sample ($CHIPFINDER_FIXTURES/clay-v0/<name>)
 //   GET  /status/<code>/<anything>   answers <code> (200-599) with a short text body
 //   GET  /truncate/<name>            a clay-v0 file; each GET sends half the requested bytes, then
@@ -13,9 +17,41 @@
 //   GET  /slow/<route>?ms=<n>        any route above after n ms (default 1000, at most 5000);
 //                                    a bare /slow/<name> means /slow/clay-v0/<name>
 // File routes honour single byte ranges (206/416) through scripts/lib/serve-range.mjs.
+//
+// S3-compatible endpoint (what data.source.coop and S3 answer, as far as a reader can tell):
+//   buckets: `synthetic` = <dir>/sets (the generated sets, catalog.json, manifest.json),
+//            `clay-v0-sample` = the shared real sample folder.
+//   GET  /s3/<bucket>[/<folder>…]?list-type=2&prefix=…&delimiter=…&max-keys=…&continuation-token=…&start-after=…
+//        ListObjectsV2 XML: ListBucketResult with Name, Prefix, (StartAfter, ContinuationToken,
+//        NextContinuationToken), KeyCount, MaxKeys, (Delimiter, EncodingType), IsTruncated,
+//        Contents{Key, LastModified, ETag, Size, StorageClass}, CommonPrefixes{Prefix}. max-keys
+//        defaults to 1000 and is capped there; keys and common prefixes count together, in byte
+//        order. A folder after the bucket lists relative to it, the way data.source.coop lists a
+//        product: /s3/synthetic/clay-v0-global?list-type=2 gives keys like `v02/03WVN/…`.
+//        encoding-type=url percent-encodes keys and prefixes. A bad max-keys or token: 400.
+//   GET|HEAD /s3/<bucket>/<key>      the object, range-served (206/416), with ETag (the same as
+//        the listing's), Last-Modified; application/json for .json, octet-stream otherwise.
+//   Errors are S3 XML (<Error><Code>NoSuchKey|NoSuchBucket|AccessDenied|InternalError…</Code>…).
+//
+// Faults on demand: /s3-fault/<spec>/<bucket>/<key or folder>[?list query] is /s3/… with the
+// faults of <spec>, a comma-separated list of:
+//   <code>          every request answers <code> (400-599) with S3 error XML
+//   <code>x<n>      the first n requests answer <code>, later ones pass (e.g. 500x2, to test
+//                   retries); counted per (spec, path) for objects and per (spec, path, query)
+//                   for listings, so another spec (add a tag) or another key starts from zero
+//   slow-<ms>       answer after ms milliseconds (at most 5000); a client that gives up frees it
+//   truncate        object GETs send half the requested bytes, then close the socket
+//   list-<code>     listings answer <code> (list-403: listing refused); objects are served
+//   200-for-range   ignore Range: 200 with the whole body
+//   tag-<word>      no effect; makes the counters of this spec distinct from other tests'
+// e.g. /s3-fault/500x2,tag-retry/synthetic/clay-v0-global/v02/03WVN/…, /s3-fault/list-403/synthetic?list-type=2
+//   POST /__reset[?spec=<spec>]      forget the fault counters (all, or those of one spec) and
+//                                    the request counts; 204
+//   GET  /__counts                   JSON { faults: { "<spec> <path>[?query]": n },
+//                                    requests: { "<METHOD> <path>": n } } for /s3 and /s3-fault
 import { createServer } from 'node:http'
 import { createReadStream, promises as fs } from 'node:fs'
-import { dirname, join, resolve } from 'node:path'
+import { dirname, join, resolve, sep } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
 import { CORS_HEADERS, parseRange, serveFileWithRange } from '../../scripts/lib/serve-range.mjs'
@@ -24,19 +60,15 @@ const HOST = '127.0.0.1'
 const MAX_SLOW_MS = 5000
 const DEFAULT_SLOW_MS = 1000
 const MAX_CONNECTIONS = 64
+const MAX_KEYS = 1000
+/** Bounds the request and fault counters, however long a run. */
+const MAX_COUNTERS = 20_000
 
 const here = dirname(fileURLToPath(import.meta.url))
 const repoRoot = resolve(here, '..', '..')
-const fixturesDir = join(repoRoot, 'e2e', '.fixtures')
+const defaultFixturesDir = join(repoRoot, 'e2e', '.fixtures')
 const sharedFixtures = resolve(process.env.CHIPFINDER_FIXTURES ?? join(repoRoot, '..', 'shared', 'fixtures'))
-const clayDir = join(sharedFixtures, 'clay-v0')
-
-const { values: args } = parseArgs({
-  options: {
-    port: { type: 'string', default: process.env.E2E_DATA_PORT ?? '4180' },
-    'no-cors-port': { type: 'string', default: process.env.E2E_NO_CORS_PORT ?? '4181' },
-  },
-})
+const defaultClayDir = join(sharedFixtures, 'clay-v0')
 
 /** Only plain file names: no separators, no `..`, nothing that could leave the directory. */
 const SAFE_NAME = /^[\w][\w.-]*$/
@@ -66,9 +98,6 @@ function send(res, status, body, type = 'text/plain; charset=utf-8') {
 }
 
 const HEALTH_PAGE = '<!doctype html><html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>data server</title></head><body><p id="health">ok</p></body></html>'
-
-/** Timers of /slow requests still waiting, so shutdown does not wait on them. */
-const pendingTimers = new Set()
 
 /**
  * Sends half of the requested bytes of a file under the promised Content-Length, then closes the
@@ -107,86 +136,450 @@ async function serveTruncated(req, res, filePath, cors) {
   stream.on('error', () => res.destroy())
 }
 
-/**
- * @param {import('node:http').IncomingMessage} req
- * @param {import('node:http').ServerResponse} res
- * @param {string[]} parts path segments after the leading slash
- * @param {boolean} cors
- * @returns {Promise<void>}
- */
-async function route(req, res, parts, cors) {
-  const [head, ...rest] = parts
-  switch (head) {
-    case 'favicon.ico':
-      // Browsers ask for it on their own; a 404 would be a console error in every test.
-      return send(res, 204, '')
-    case 'health':
-      if (rest.length === 0) return send(res, 200, HEALTH_PAGE, 'text/html; charset=utf-8')
-      break
-    case 'files':
-    case 'clay-v0':
-    case 'truncate': {
-      const name = rest.length === 1 && rest[0] ? safeName(rest[0]) : null
-      if (!name) break
-      const dir = head === 'files' ? fixturesDir : clayDir
-      if (head === 'truncate') return serveTruncated(req, res, join(dir, name), cors)
-      return serveFileWithRange(req, res, join(dir, name), { cors })
-    }
-    case 'status': {
-      const code = Number(rest[0])
-      if (!Number.isInteger(code) || code < 200 || code > 599) break
-      return send(res, code, `status ${code}\n`)
-    }
-    case 'slow': {
-      const url = new URL(req.url ?? '/', `http://${HOST}`)
-      const asked = Number(url.searchParams.get('ms') ?? DEFAULT_SLOW_MS)
-      const ms = Number.isFinite(asked) ? Math.min(MAX_SLOW_MS, Math.max(0, asked)) : DEFAULT_SLOW_MS
-      const inner = rest.length === 1 ? ['clay-v0', ...rest] : rest
-      if (inner[0] === 'slow' || inner.length === 0) break
-      await new Promise((done) => {
-        const timer = setTimeout(() => {
-          pendingTimers.delete(timer)
-          done(undefined)
-        }, ms)
-        pendingTimers.add(timer)
-        // A client that gives up (an aborted fetch) frees the request at once.
-        res.on('close', () => {
-          clearTimeout(timer)
-          pendingTimers.delete(timer)
-          done(undefined)
-        })
-      })
-      if (res.destroyed || res.writableEnded) return
-      return route(req, res, inner, cors)
-    }
-  }
-  send(res, 404, 'Not found\n')
+// ---------------------------------------------------------------------------------------------
+// S3
+
+/** @param {string} s */
+function xmlEscape(s) {
+  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c] ?? c)
 }
 
-/** @param {boolean} cors */
-function makeServer(cors) {
-  const server = createServer((req, res) => {
-    // Every answer on the CORS port carries the headers, errors included, as object storage
-    // configured for browsers does; a preflight gets 204 on both ports (without the headers on
-    // the no-CORS port, so the browser still refuses).
-    if (cors) for (const [k, v] of Object.entries(CORS_HEADERS)) res.setHeader(k, v)
-    if (req.method === 'OPTIONS') return send(res, 204, '')
-    if (req.method !== 'GET' && req.method !== 'HEAD') {
-      res.setHeader('Allow', 'GET, HEAD, OPTIONS')
-      return send(res, 405, 'Method not allowed\n')
+const S3_ERROR_CODES = /** @type {Record<number, [string, string]>} */ ({
+  400: ['InvalidArgument', 'Invalid Argument'],
+  403: ['AccessDenied', 'Access Denied'],
+  404: ['NoSuchKey', 'The specified key does not exist.'],
+  409: ['Conflict', 'Conflict'],
+  429: ['SlowDown', 'Please reduce your request rate.'],
+  500: ['InternalError', 'We encountered an internal error. Please try again.'],
+  502: ['BadGateway', 'Bad Gateway'],
+  503: ['SlowDown', 'Please reduce your request rate.'],
+  504: ['GatewayTimeout', 'Gateway Timeout'],
+})
+
+/**
+ * @param {import('node:http').ServerResponse} res
+ * @param {number} status
+ * @param {{ code?: string, message?: string, key?: string, bucket?: string }} [detail]
+ */
+function sendS3Error(res, status, detail = {}) {
+  const [code, message] = S3_ERROR_CODES[status] ?? [`Error${status}`, `Error ${status}`]
+  const extra = (detail.key !== undefined ? `<Key>${xmlEscape(detail.key)}</Key>` : '') + (detail.bucket !== undefined ? `<BucketName>${xmlEscape(detail.bucket)}</BucketName>` : '')
+  const body = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${xmlEscape(detail.code ?? code)}</Code><Message>${xmlEscape(detail.message ?? message)}</Message>${extra}<RequestId>chipfinder-data-server</RequestId></Error>`
+  send(res, status, body, 'application/xml')
+}
+
+/** The ETag serveFileWithRange gives a file, so listings and objects agree. */
+function etagOf(/** @type {import('node:fs').Stats} */ stat) {
+  return `"${stat.size.toString(16)}-${Math.floor(stat.mtimeMs).toString(16)}"`
+}
+
+/**
+ * Every regular file under root, as keys relative to it, in byte order. Dot-names (the
+ * generator's staging folders) are left out.
+ * @param {string} root
+ * @returns {Promise<{ key: string, stat: import('node:fs').Stats }[]>}
+ */
+async function walk(root) {
+  /** @type {{ key: string, stat: import('node:fs').Stats }[]} */
+  const out = []
+  /** @param {string} dir @param {string} prefix @param {number} depth */
+  async function visit(dir, prefix, depth) {
+    if (depth > 32) return
+    let entries
+    try {
+      entries = await fs.readdir(dir, { withFileTypes: true })
+    } catch {
+      return
     }
-    const path = new URL(req.url ?? '/', `http://${HOST}`).pathname
-    const parts = path.split('/').slice(1)
-    route(req, res, parts, cors).catch((error) => {
-      console.error('[data-server]', error)
-      if (!res.headersSent) send(res, 500, 'Internal error\n')
-      else res.destroy()
+    for (const entry of entries) {
+      if (entry.name.startsWith('.')) continue
+      const full = join(dir, entry.name)
+      if (entry.isDirectory()) await visit(full, `${prefix}${entry.name}/`, depth + 1)
+      else if (entry.isFile()) {
+        const stat = await fs.stat(full).catch(() => null)
+        if (stat) out.push({ key: `${prefix}${entry.name}`, stat })
+      }
+    }
+  }
+  await visit(root, '', 0)
+  return out.sort((a, b) => Buffer.compare(Buffer.from(a.key), Buffer.from(b.key)))
+}
+
+const TOKEN_PREFIX = 'chipfinder:v1:'
+/** @param {string} after */
+const encodeToken = (after) => Buffer.from(TOKEN_PREFIX + after, 'utf8').toString('base64')
+/** @param {string} token @returns {string | null} */
+function decodeToken(token) {
+  const text = Buffer.from(token, 'base64').toString('utf8')
+  return text.startsWith(TOKEN_PREFIX) ? text.slice(TOKEN_PREFIX.length) : null
+}
+
+/**
+ * ListObjectsV2 over the files under `root`.
+ * @param {import('node:http').ServerResponse} res
+ * @param {string} name the bucket (and folder) as the client addressed it
+ * @param {string} root
+ * @param {URLSearchParams} q
+ */
+async function listObjects(res, name, root, q) {
+  if (q.get('list-type') !== '2') return sendS3Error(res, 400, { message: 'Only ListObjectsV2 (list-type=2) is supported.' })
+  const prefix = q.get('prefix') ?? ''
+  const delimiter = q.get('delimiter') ?? ''
+  const urlEncode = q.get('encoding-type') === 'url'
+  if (q.has('encoding-type') && !urlEncode) return sendS3Error(res, 400, { message: 'Invalid Encoding Method specified in Request' })
+  let maxKeys = MAX_KEYS
+  if (q.has('max-keys')) {
+    const text = q.get('max-keys') ?? ''
+    if (!/^\d{1,9}$/.test(text)) return sendS3Error(res, 400, { message: 'Provided max-keys not an integer or within integer range' })
+    maxKeys = Math.min(MAX_KEYS, Number(text))
+  }
+  const token = q.get('continuation-token')
+  const startAfter = q.get('start-after')
+  let after = startAfter ?? ''
+  if (token !== null) {
+    const decoded = decodeToken(token)
+    if (decoded === null) return sendS3Error(res, 400, { message: 'The continuation token provided is incorrect' })
+    after = decoded
+  }
+  const afterBytes = Buffer.from(after)
+
+  /** @type {({ key: string, stat: import('node:fs').Stats } | { commonPrefix: string })[]} */
+  const entries = []
+  let lastPrefix = null
+  for (const file of await walk(root)) {
+    if (!file.key.startsWith(prefix)) continue
+    const cut = delimiter ? file.key.indexOf(delimiter, prefix.length) : -1
+    if (cut >= 0) {
+      const commonPrefix = file.key.slice(0, cut + delimiter.length)
+      if (commonPrefix !== lastPrefix) entries.push({ commonPrefix })
+      lastPrefix = commonPrefix
+    } else entries.push(file)
+  }
+  const label = (/** @type {(typeof entries)[number]} */ e) => ('commonPrefix' in e ? e.commonPrefix : e.key)
+  const remaining = after ? entries.filter((e) => Buffer.compare(Buffer.from(label(e)), afterBytes) > 0) : entries
+  const page = remaining.slice(0, maxKeys)
+  const truncated = remaining.length > page.length && maxKeys > 0
+  const last = page.at(-1)
+  const enc = (/** @type {string} */ s) => xmlEscape(urlEncode ? encodeURIComponent(s).replace(/%2F/g, '/') : s)
+
+  const xml = ['<?xml version="1.0" encoding="UTF-8"?>', '<ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">']
+  xml.push(`<Name>${xmlEscape(name)}</Name>`, `<Prefix>${enc(prefix)}</Prefix>`)
+  if (startAfter !== null) xml.push(`<StartAfter>${enc(startAfter)}</StartAfter>`)
+  if (token !== null) xml.push(`<ContinuationToken>${xmlEscape(token)}</ContinuationToken>`)
+  if (truncated && last) xml.push(`<NextContinuationToken>${xmlEscape(encodeToken(label(last)))}</NextContinuationToken>`)
+  xml.push(`<KeyCount>${page.length}</KeyCount>`, `<MaxKeys>${maxKeys}</MaxKeys>`)
+  if (delimiter) xml.push(`<Delimiter>${enc(delimiter)}</Delimiter>`)
+  if (urlEncode) xml.push('<EncodingType>url</EncodingType>')
+  xml.push(`<IsTruncated>${truncated}</IsTruncated>`)
+  for (const e of page) {
+    if ('commonPrefix' in e) continue
+    const modified = new Date(Math.floor(e.stat.mtimeMs / 1000) * 1000).toISOString()
+    xml.push(
+      `<Contents><Key>${enc(e.key)}</Key><LastModified>${modified}</LastModified><ETag>${xmlEscape(etagOf(e.stat))}</ETag><Size>${e.stat.size}</Size><StorageClass>STANDARD</StorageClass></Contents>`,
+    )
+  }
+  for (const e of page) if ('commonPrefix' in e) xml.push(`<CommonPrefixes><Prefix>${enc(e.commonPrefix)}</Prefix></CommonPrefixes>`)
+  xml.push('</ListBucketResult>')
+  send(res, 200, `${xml.join('\n')}\n`, 'application/xml')
+}
+
+/**
+ * @typedef {{ status: number | null, failFirst: number | null, slowMs: number, truncate: boolean,
+ *   listStatus: number | null, ignoreRange: boolean }} FaultSpec
+ */
+
+/** @param {string} spec @returns {FaultSpec | string} the faults, or why the spec is wrong */
+export function parseFaultSpec(spec) {
+  /** @type {FaultSpec} */
+  const f = { status: null, failFirst: null, slowMs: 0, truncate: false, listStatus: null, ignoreRange: false }
+  if (!spec) return 'empty fault spec'
+  for (const item of spec.split(',')) {
+    let m
+    if ((m = /^([45]\d\d)(?:x(\d{1,4}))?$/.exec(item))) {
+      f.status = Number(m[1])
+      f.failFirst = m[2] === undefined ? null : Number(m[2])
+    } else if ((m = /^slow-(\d{1,6})$/.exec(item))) f.slowMs = Math.min(MAX_SLOW_MS, Number(m[1]))
+    else if (item === 'truncate') f.truncate = true
+    else if ((m = /^list-([45]\d\d)$/.exec(item))) f.listStatus = Number(m[1])
+    else if (item === '200-for-range') f.ignoreRange = true
+    else if (/^tag-[\w-]{1,40}$/.test(item)) continue
+    else return `unknown fault "${item.slice(0, 40)}"`
+  }
+  return f
+}
+
+/** @param {string} name @param {string} type */
+function contentTypeOf(name, type = 'application/octet-stream') {
+  return name.endsWith('.json') ? 'application/json' : type
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * @typedef {object} DataServerOptions
+ * @property {number} [port] the CORS port (0: any free one); default 4180
+ * @property {number} [noCorsPort] the port without CORS headers (0: any free one); default 4181
+ * @property {string} [dir] where the generated fixtures go; default e2e/.fixtures
+ * @property {string} [setsDir] where the synthetic sets go; default <dir>/sets
+ * @property {string} [clayDir] the real sample folder; default $CHIPFINDER_FIXTURES/clay-v0
+ * @property {(line: string) => void} [log]
+ */
+
+/**
+ * Writes the fixtures and synthetic sets, then listens on both ports of 127.0.0.1.
+ * @param {DataServerOptions} [options]
+ */
+export async function startDataServer(options = {}) {
+  const {
+    port = 4180,
+    noCorsPort = 4181,
+    dir = defaultFixturesDir,
+    clayDir = defaultClayDir,
+    log = (line) => console.log(line),
+  } = options
+  const fixturesDir = resolve(dir)
+  const setsDir = resolve(options.setsDir ?? join(fixturesDir, 'sets'))
+  await prepareFixtures(fixturesDir, log)
+  const manifest = await prepareSets(setsDir, log)
+  try {
+    await fs.access(clayDir)
+  } catch {
+    log(`[data-server] ${clayDir} not found; /clay-v0/* and the clay-v0-sample bucket will answer 404 (set CHIPFINDER_FIXTURES)`)
+  }
+
+  /** @type {Record<string, string>} */
+  const buckets = Object.assign(Object.create(null), { synthetic: setsDir, 'clay-v0-sample': resolve(clayDir) })
+  /** Timers of slow requests still waiting, so shutdown does not wait on them. */
+  const pendingTimers = new Set()
+  /** @type {Map<string, number>} */
+  const faultCounts = new Map()
+  /** @type {Map<string, number>} */
+  const requestCounts = new Map()
+
+  /** @param {Map<string, number>} map @param {string} key */
+  const bump = (map, key) => {
+    const n = (map.get(key) ?? 0) + 1
+    if (map.size < MAX_COUNTERS || map.has(key)) map.set(key, n)
+    return n
+  }
+
+  /** @param {import('node:http').ServerResponse} res @param {number} ms */
+  function delay(res, ms) {
+    return new Promise((done) => {
+      const timer = setTimeout(() => {
+        pendingTimers.delete(timer)
+        done(undefined)
+      }, ms)
+      pendingTimers.add(timer)
+      // A client that gives up (an aborted fetch) frees the request at once.
+      res.on('close', () => {
+        clearTimeout(timer)
+        pendingTimers.delete(timer)
+        done(undefined)
+      })
     })
-  })
-  server.maxConnections = MAX_CONNECTIONS
-  server.requestTimeout = 30_000
-  server.headersTimeout = 10_000
-  return server
+  }
+
+  /**
+   * /s3/… and /s3-fault/<spec>/…
+   * @param {import('node:http').IncomingMessage} req
+   * @param {import('node:http').ServerResponse} res
+   * @param {URL} url
+   * @param {string[]} segments raw path segments after /s3 (or after the spec)
+   * @param {boolean} cors
+   * @param {string | null} spec
+   */
+  async function s3(req, res, url, segments, cors, spec) {
+    const [bucketSegment = '', ...rawKey] = segments
+    const bucket = safeName(bucketSegment)
+    const isList = url.searchParams.has('list-type')
+    bump(requestCounts, `${req.method} ${url.pathname}`)
+    /** @type {FaultSpec | null} */
+    let faults = null
+    if (spec !== null) {
+      const parsed = parseFaultSpec(spec)
+      if (typeof parsed === 'string') return sendS3Error(res, 400, { message: parsed })
+      faults = parsed
+      const scope = `${spec} ${segments.join('/')}${isList ? url.search : ''}`
+      const count = bump(faultCounts, scope)
+      if (faults.slowMs > 0) {
+        await delay(res, faults.slowMs)
+        if (res.destroyed || res.writableEnded) return
+      }
+      if (faults.status !== null && (faults.failFirst === null || count <= faults.failFirst)) return sendS3Error(res, faults.status)
+      if (isList && faults.listStatus !== null) return sendS3Error(res, faults.listStatus)
+    }
+    const bucketDir = bucket ? buckets[bucket] : undefined
+    if (!bucket || !bucketDir) return sendS3Error(res, 404, { code: 'NoSuchBucket', message: 'The specified bucket does not exist', bucket: bucket ?? '' })
+    // Decode the key; a trailing slash (a folder) is allowed for listings only.
+    if (rawKey.at(-1) === '' && isList) rawKey.pop()
+    /** @type {string[]} */
+    const parts = []
+    for (const raw of rawKey) {
+      let part
+      try {
+        part = decodeURIComponent(raw)
+      } catch {
+        part = null
+      }
+      if (!part || part.startsWith('.') || /[/\\\0]/.test(part)) return sendS3Error(res, 404, { key: rawKey.join('/') })
+      parts.push(part)
+    }
+    const target = resolve(bucketDir, ...parts)
+    if (target !== bucketDir && !target.startsWith(bucketDir + sep)) return sendS3Error(res, 404, { key: parts.join('/') })
+    if (isList) return listObjects(res, [bucket, ...parts].join('/'), target, url.searchParams)
+    if (parts.length === 0) return sendS3Error(res, 400, { message: 'Only ListObjectsV2 (list-type=2) is supported.' })
+    const key = parts.join('/')
+    const stat = await fs.stat(target).catch(() => null)
+    if (!stat?.isFile()) return sendS3Error(res, 404, { key })
+    res.setHeader('Last-Modified', stat.mtime.toUTCString())
+    if (faults?.ignoreRange) delete req.headers.range
+    if (faults?.truncate) return serveTruncated(req, res, target, cors)
+    return serveFileWithRange(req, res, target, { cors, contentType: contentTypeOf(key) })
+  }
+
+  /**
+   * @param {import('node:http').IncomingMessage} req
+   * @param {import('node:http').ServerResponse} res
+   * @param {URL} url
+   * @param {string[]} parts path segments after the leading slash
+   * @param {boolean} cors
+   * @returns {Promise<void>}
+   */
+  async function route(req, res, url, parts, cors) {
+    const [head, ...rest] = parts
+    switch (head) {
+      case 'favicon.ico':
+        // Browsers ask for it on their own; a 404 would be a console error in every test.
+        return send(res, 204, '')
+      case 'health':
+        if (rest.length === 0) return send(res, 200, HEALTH_PAGE, 'text/html; charset=utf-8')
+        break
+      case 'files':
+      case 'clay-v0':
+      case 'truncate': {
+        const name = rest.length === 1 && rest[0] ? safeName(rest[0]) : null
+        if (!name) break
+        const dir = head === 'files' ? fixturesDir : clayDir
+        if (head === 'truncate') return serveTruncated(req, res, join(dir, name), cors)
+        return serveFileWithRange(req, res, join(dir, name), { cors })
+      }
+      case 'status': {
+        const code = Number(rest[0])
+        if (!Number.isInteger(code) || code < 200 || code > 599) break
+        return send(res, code, `status ${code}\n`)
+      }
+      case 'slow': {
+        const asked = Number(url.searchParams.get('ms') ?? DEFAULT_SLOW_MS)
+        const ms = Number.isFinite(asked) ? Math.min(MAX_SLOW_MS, Math.max(0, asked)) : DEFAULT_SLOW_MS
+        const inner = rest.length === 1 ? ['clay-v0', ...rest] : rest
+        if (inner[0] === 'slow' || inner.length === 0) break
+        await delay(res, ms)
+        if (res.destroyed || res.writableEnded) return
+        return route(req, res, url, inner, cors)
+      }
+      case 's3':
+        return s3(req, res, url, rest, cors, null)
+      case 's3-fault': {
+        const [specSegment = '', ...inner] = rest
+        let spec
+        try {
+          spec = decodeURIComponent(specSegment)
+        } catch {
+          spec = ''
+        }
+        return s3(req, res, url, inner, cors, spec)
+      }
+      case '__counts':
+        if (rest.length === 0)
+          return send(res, 200, JSON.stringify({ faults: Object.fromEntries(faultCounts), requests: Object.fromEntries(requestCounts) }), 'application/json')
+        break
+    }
+    send(res, 404, 'Not found\n')
+  }
+
+  /** @param {URL} url */
+  function reset(url) {
+    const spec = url.searchParams.get('spec')
+    if (spec === null) {
+      faultCounts.clear()
+      requestCounts.clear()
+      return
+    }
+    for (const key of [...faultCounts.keys()]) if (key.startsWith(`${spec} `)) faultCounts.delete(key)
+    const marker = `/s3-fault/${encodeURIComponent(spec)}/`
+    for (const key of [...requestCounts.keys()]) if (key.includes(marker) || key.includes(`/s3-fault/${spec}/`)) requestCounts.delete(key)
+  }
+
+  /** @param {boolean} cors */
+  function makeServer(cors) {
+    const server = createServer((req, res) => {
+      // Every answer on the CORS port carries the headers, errors included, as object storage
+      // configured for browsers does; a preflight gets 204 on both ports (without the headers on
+      // the no-CORS port, so the browser still refuses).
+      if (cors) for (const [k, v] of Object.entries(CORS_HEADERS)) res.setHeader(k, v)
+      if (req.method === 'OPTIONS') return send(res, 204, '')
+      const url = new URL(req.url ?? '/', `http://${HOST}`)
+      if (req.method === 'POST' && url.pathname === '/__reset') {
+        reset(url)
+        return send(res, 204, '')
+      }
+      if (req.method !== 'GET' && req.method !== 'HEAD') {
+        res.setHeader('Allow', 'GET, HEAD, OPTIONS')
+        return send(res, 405, 'Method not allowed\n')
+      }
+      const parts = url.pathname.split('/').slice(1)
+      route(req, res, url, parts, cors).catch((error) => {
+        console.error('[data-server]', error)
+        if (!res.headersSent) send(res, 500, 'Internal error\n')
+        else res.destroy()
+      })
+    })
+    server.maxConnections = MAX_CONNECTIONS
+    server.requestTimeout = 30_000
+    server.headersTimeout = 10_000
+    return server
+  }
+
+  const servers = [makeServer(true), makeServer(false)]
+  const [withCors, withoutCors] = servers
+  if (!withCors || !withoutCors) throw new Error('unreachable')
+  await listen(withCors, port)
+  try {
+    await listen(withoutCors, noCorsPort)
+  } catch (error) {
+    withCors.close()
+    throw error
+  }
+  const actualPort = /** @type {import('node:net').AddressInfo} */ (withCors.address()).port
+  const actualNoCorsPort = /** @type {import('node:net').AddressInfo} */ (withoutCors.address()).port
+  log(`[data-server] http://${HOST}:${actualPort} (CORS), http://${HOST}:${actualNoCorsPort} (no CORS)`)
+
+  let closing = null
+  return {
+    port: actualPort,
+    noCorsPort: actualNoCorsPort,
+    url: `http://${HOST}:${actualPort}`,
+    noCorsUrl: `http://${HOST}:${actualNoCorsPort}`,
+    fixturesDir,
+    setsDir,
+    manifest,
+    /** Stops both servers, cutting open connections and pending slow answers. */
+    close() {
+      closing ??= Promise.all(
+        servers.map(
+          (server) =>
+            new Promise((done) => {
+              for (const timer of pendingTimers) clearTimeout(timer)
+              pendingTimers.clear()
+              server.close(() => done(undefined))
+              server.closeAllConnections()
+            }),
+        ),
+      ).then(() => undefined)
+      return closing
+    },
+  }
 }
 
 /** @param {import('node:http').Server} server @param {number} port */
@@ -200,64 +593,64 @@ function listen(server, port) {
   })
 }
 
-async function prepareFixtures() {
+/** @param {string} fixturesDir @param {(line: string) => void} log */
+async function prepareFixtures(fixturesDir, log) {
   await fs.mkdir(fixturesDir, { recursive: true })
   const modulePath = join(repoRoot, 'scripts', 'make-fixtures.mjs')
   try {
     await fs.access(modulePath)
   } catch {
-    console.warn(`[data-server] ${modulePath} not found; /files/* serves only what e2e/.fixtures holds`)
+    log(`[data-server] ${modulePath} not found; /files/* serves only what ${fixturesDir} holds`)
     return
   }
   /** @type {{ writeFixtures?: (dir: string) => Promise<string[]> }} */
   const mod = await import(pathToFileURL(modulePath).href)
   if (typeof mod.writeFixtures !== 'function') {
-    console.warn('[data-server] scripts/make-fixtures.mjs has no writeFixtures export; skipping fixtures')
+    log('[data-server] scripts/make-fixtures.mjs has no writeFixtures export; skipping fixtures')
     return
   }
   const written = await mod.writeFixtures(fixturesDir)
-  console.log(`[data-server] wrote ${written.length} fixtures to ${fixturesDir}`)
+  log(`[data-server] wrote ${written.length} fixtures to ${fixturesDir}`)
+}
+
+/** @param {string} setsDir @param {(line: string) => void} log */
+async function prepareSets(setsDir, log) {
+  const modulePath = join(repoRoot, 'scripts', 'make-synthetic-sets.mjs')
+  /** @type {{ writeSyntheticSets?: (dir: string) => Promise<{ files: unknown[], totalBytes: number }> }} */
+  const mod = await import(pathToFileURL(modulePath).href)
+  if (typeof mod.writeSyntheticSets !== 'function') throw new Error('scripts/make-synthetic-sets.mjs has no writeSyntheticSets export')
+  const started = performance.now()
+  const manifest = await mod.writeSyntheticSets(setsDir)
+  const seconds = ((performance.now() - started) / 1000).toFixed(1)
+  log(`[data-server] synthetic sets in ${setsDir}: ${manifest.files.length} files, ${(manifest.totalBytes / 1e6).toFixed(1)} MB (${seconds} s)`)
+  return manifest
 }
 
 async function main() {
-  const port = Number(args.port)
-  const noCorsPort = Number(args['no-cors-port'])
-  await prepareFixtures()
-  try {
-    await fs.access(clayDir)
-  } catch {
-    console.warn(`[data-server] ${clayDir} not found; /clay-v0/* will answer 404 (set CHIPFINDER_FIXTURES)`)
-  }
-  const servers = [makeServer(true), makeServer(false)]
-  const [withCors, withoutCors] = servers
-  if (!withCors || !withoutCors) throw new Error('unreachable')
-  await listen(withCors, port)
-  await listen(withoutCors, noCorsPort)
-  console.log(`[data-server] http://${HOST}:${port} (CORS), http://${HOST}:${noCorsPort} (no CORS)`)
-
+  const { values: args } = parseArgs({
+    options: {
+      port: { type: 'string', default: process.env.E2E_DATA_PORT ?? '4180' },
+      'no-cors-port': { type: 'string', default: process.env.E2E_NO_CORS_PORT ?? '4181' },
+      dir: { type: 'string', default: defaultFixturesDir },
+    },
+  })
+  const server = await startDataServer({ port: Number(args.port), noCorsPort: Number(args['no-cors-port']), dir: args.dir })
   let stopping = false
   const stop = (/** @type {string} */ signal) => {
     if (stopping) return
     stopping = true
-    for (const timer of pendingTimers) clearTimeout(timer)
-    pendingTimers.clear()
-    let open = servers.length
-    for (const server of servers) {
-      server.close(() => {
-        open -= 1
-        if (open === 0) process.exit(0)
-      })
-      server.closeAllConnections()
-    }
+    console.log(`[data-server] ${signal}: stopping`)
     // Never hang a test run on shutdown.
     setTimeout(() => process.exit(0), 2000).unref()
-    console.log(`[data-server] ${signal}: stopping`)
+    server.close().then(() => process.exit(0))
   }
   process.on('SIGTERM', () => stop('SIGTERM'))
   process.on('SIGINT', () => stop('SIGINT'))
 }
 
-main().catch((error) => {
-  console.error('[data-server] failed to start:', error instanceof Error ? error.message : error)
-  process.exit(1)
-})
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+  main().catch((error) => {
+    console.error('[data-server] failed to start:', error instanceof Error ? error.message : error)
+    process.exit(1)
+  })
+}

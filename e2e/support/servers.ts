@@ -51,3 +51,54 @@ export const dataUrls = {
   /** Another route (e.g. `clay-v0/<name>`, `status/500/x`) answered after `ms` (at most 5000). */
   slow: (route: string, ms: number, base = DATA_URL) => `${base}/slow/${route}?ms=${ms}`,
 } as const
+
+/** The S3-compatible buckets of the data server: the generated sets and the real sample's folder. */
+export type Bucket = 'synthetic' | 'clay-v0-sample'
+
+/** Path segments encoded one by one, slashes kept: `lgnd/gzd=37M/…` → `lgnd/gzd%3D37M/…`. */
+function encodeKey(key: string): string {
+  return key.split('/').map(encodeURIComponent).join('/')
+}
+
+export interface ListOptions {
+  delimiter?: string
+  maxKeys?: number
+  continuationToken?: string
+  startAfter?: string
+  /** A fault spec (see data-server.mjs), e.g. `list-403` or `500x1,tag-mine`. */
+  fault?: string
+  base?: string
+}
+
+/**
+ * URLs of the S3-compatible endpoint (`/s3/…`, `/s3-fault/<spec>/…`; data-server.mjs documents
+ * the routes and fault specs). Keys are relative to the bucket; a bucket may be followed by a
+ * folder (`synthetic/clay-v0-global`) to list relative to it, as data.source.coop lists a product.
+ */
+export const s3Urls = {
+  /** ListObjectsV2 (`?list-type=2&prefix=…`). */
+  list: (bucket: Bucket | `${Bucket}/${string}`, prefix = '', options: ListOptions = {}) => {
+    const { base = DATA_URL, fault } = options
+    const q = new URLSearchParams({ 'list-type': '2', prefix })
+    if (options.delimiter !== undefined) q.set('delimiter', options.delimiter)
+    if (options.maxKeys !== undefined) q.set('max-keys', String(options.maxKeys))
+    if (options.continuationToken !== undefined) q.set('continuation-token', options.continuationToken)
+    if (options.startAfter !== undefined) q.set('start-after', options.startAfter)
+    const root = fault === undefined ? `${base}/s3` : `${base}/s3-fault/${encodeURIComponent(fault)}`
+    return `${root}/${encodeKey(bucket)}?${q}`
+  },
+  /** One object, range-served. */
+  object: (bucket: Bucket, key: string, base = DATA_URL) => `${base}/s3/${bucket}/${encodeKey(key)}`,
+  /** A folder URL, as a catalog's href or a person would give it (e.g. a set's prefix). */
+  folder: (bucket: Bucket, folder = '', base = DATA_URL) => `${base}/s3/${bucket}/${folder ? `${encodeKey(folder.replace(/\/$/, ''))}/` : ''}`,
+  /** An object (or, with key '', the bucket) behind the faults of `spec`, e.g. `403`, `500x2`, `slow-500`, `truncate`. */
+  fault: (spec: string, bucket: Bucket, key = '', base = DATA_URL) => `${base}/s3-fault/${encodeURIComponent(spec)}/${bucket}/${encodeKey(key)}`,
+  /** The synthetic sets' catalog.json (scripts/make-synthetic-sets.mjs). */
+  catalog: (base = DATA_URL) => `${base}/s3/synthetic/catalog.json`,
+  /** The synthetic sets' manifest.json: every file and planted chip. */
+  manifest: (base = DATA_URL) => `${base}/s3/synthetic/manifest.json`,
+  /** POST: forget the fault counters (all, or those of one spec) and request counts. */
+  reset: (spec?: string, base = DATA_URL) => `${base}/__reset${spec === undefined ? '' : `?spec=${encodeURIComponent(spec)}`}`,
+  /** GET: JSON of the fault counters and request counts. */
+  counts: (base = DATA_URL) => `${base}/__counts`,
+} as const

@@ -1,5 +1,6 @@
 /// <reference lib="webworker" />
+import { serveHandlers } from '../rpc/rpc.ts'
 import { createSearchHandlers } from './handlers.ts'
-import { serveHandlers } from './serve.ts'
+import { transferSearchResult } from './protocol.ts'
 
-serveHandlers(createSearchHandlers(), self as unknown as DedicatedWorkerGlobalScope)
+serveHandlers(createSearchHandlers(), self as never, transferSearchResult)

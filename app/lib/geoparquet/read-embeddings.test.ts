@@ -177,7 +177,6 @@ describe('readEmbeddings on generated fixtures', () => {
     ['all-nan.parquet', 'bad-values', /NaN/],
     ['no-rows.parquet', 'no-rows', /no rows/],
     ['no-geometry.parquet', 'no-geometry', /no 'geometry' column/],
-    ['web-mercator.parquet', 'unsupported-crs', /EPSG:3857/],
   ]
   for (const [name, code, message] of failures) {
     it(`${name} fails with ${code}`, async () => {
@@ -188,6 +187,19 @@ describe('readEmbeddings on generated fixtures', () => {
       expect(err.message).toMatch(message)
     })
   }
+
+  it('reprojects web-mercator.parquet (EPSG:3857) onto the same lon/lat footprints as small-valid.parquet', async () => {
+    const merc = await readEmbeddings(file('web-mercator.parquet'), { fileName: 'web-mercator.parquet' })
+    const ref = await readEmbeddings(file('small-valid.parquet'), { fileName: 'small-valid.parquet' })
+    expect(merc.summary).toMatchObject({ count: 30, crs: 'EPSG:3857', reprojected: true })
+    expect(ref.summary).toMatchObject({ crs: 'unknown (null)', reprojected: false })
+    expect(merc.ringCoords.length).toBe(ref.ringCoords.length)
+    let worst = 0
+    for (let i = 0; i < ref.ringCoords.length; i++) worst = Math.max(worst, Math.abs((merc.ringCoords[i] as number) - (ref.ringCoords[i] as number)))
+    expect(worst).toBeLessThan(1e-9)
+    // The geo bbox is in metres; the summary's comes from the reprojected footprints.
+    merc.summary.bbox.forEach((v, i) => expect(v).toBeCloseTo(ref.summary.bbox[i] as number, 9))
+  })
 
   it('skips the 2 NaN rows of some-nan.parquet and keeps the rest in order', async () => {
     const buf = file('some-nan.parquet')

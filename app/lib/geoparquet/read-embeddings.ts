@@ -1,18 +1,33 @@
 // Reads one GeoParquet embeddings file into an EmbeddingTable: one Float32Array of vectors, the
-// footprints as flat rings, and ids/dates per kept row. Pure TypeScript (no DOM), so it runs in
-// the search worker and in Node tests alike.
+// footprints as flat lon/lat rings, ids/dates per kept row, and the optional per-chip columns of
+// the newer Clay schema. Pure TypeScript (no DOM), so it runs in the search worker and in Node
+// tests alike.
 //
-// Shape of a read: footer → pick columns (embedding, geometry, and the optional id/date/url
-// columns) → hyparquet reads only those column chunks → the embedding column is flattened into
-// RawEmbeddings → rows are checked and kept or skipped → typed arrays out. A flat decoder of the
-// embedding leaf column (a later issue) only has to produce RawEmbeddings to slot in.
+// Shape of a read: footer → pick columns (embedding, geometry, the optional id/date/url columns
+// and the optional metadata columns) → hyparquet reads the small columns → the embedding column
+// is decoded by flat-decode.ts into RawEmbeddings (the row API is the fallback) → rows are
+// checked and kept or skipped → footprints are reprojected to lon/lat when the file's CRS isn't
+// → typed arrays out.
+//
+// Schema detection follows the producers' layouts (shared/DATA.md): the embedding column by name
+// (`embeddings`, `embedding`, `emb`) or as the only list of floats; the geometry column and CRS
+// from the `geo` metadata; a missing or null CRS is lon/lat; any other CRS is reprojected.
 
 import { parquetMetadataAsync, parquetRead, parquetSchema } from 'hyparquet'
 import type { AsyncBuffer, ColumnData, FileMetaData, SchemaTree } from 'hyparquet'
 import { compressors } from 'hyparquet-compressors'
 import { clayV0ChipId, genericChipId } from './chip-id.ts'
-import { crsLabel, isLonLatCrs, parseGeoMetadata, type GeoCrs } from './geo-metadata.ts'
-import { DatasetError, type EmbeddingTable, type ReadProgress, type SkippedRow } from './types.ts'
+import { decodeEmbeddingColumn } from './flat-decode.ts'
+import { parseGeoMetadata, resolveCrs, type BboxCovering, type CrsResolution, type GeoCrs } from './geo-metadata.ts'
+import {
+  DatasetError,
+  type ChipExtras,
+  type EmbeddingTable,
+  type ModelFamily,
+  type OptionalColumn,
+  type ReadProgress,
+  type SkippedRow,
+} from './types.ts'
 import { decodeOuterRing } from './wkb.ts'
 
 export interface ReadEmbeddingsOptions {
@@ -21,12 +36,36 @@ export interface ReadEmbeddingsOptions {
   onProgress?: (p: ReadProgress) => void
   /** Bytes fetched so far, when the caller counts them (e.g. RangeBuffer.bytesRead). */
   bytesRead?: () => number
+  /**
+   * The file's parsed footer when the caller already has it (readFooter with keepMetadata), so
+   * it isn't fetched again.
+   */
+  metadata?: FileMetaData
 }
 
 /** Names tried, in order, before falling back to "the only list of floats". */
 export const EMBEDDING_COLUMN_NAMES = ['embeddings', 'embedding', 'emb'] as const
-const ID_COLUMN_NAMES = ['chips_id', 'id'] as const
-const DATE_COLUMN_NAMES = ['date', 'datetime'] as const
+export const ID_COLUMN_NAMES = ['chips_id', 'id'] as const
+export const DATE_COLUMN_NAMES = ['date', 'datetime', 'timestamp', 'acquired'] as const
+
+/**
+ * The optional per-chip columns of the newer Clay schema (the producer's survey entry), by the
+ * names they may carry in a file. The class identifier's name isn't fixed in the proposal, so
+ * the likely spellings are all accepted.
+ */
+export const OPTIONAL_COLUMN_NAMES: Record<OptionalColumn, readonly string[]> = {
+  sourceModel: ['source_model'],
+  loss: ['loss'],
+  lossMetric: ['loss_metric'],
+  sourceCreator: ['source_creator'],
+  classId: ['uci', 'class_id', 'class_identifier', 'universal_class_identifier', 'universally_class_identifier'],
+}
+
+/** Key/value entries that are machine data, not facts for a person: never copied to summaries. */
+const BULKY_KEYS = new Set(['geo', 'ARROW:schema', 'pandas', 'huggingface'])
+const MAX_KV_ENTRIES = 64
+const MAX_KV_VALUE = 4096
+const MAX_LABEL = 100
 
 /**
  * The embedding column of every row before any row is dropped: the concatenated vectors of the
@@ -47,7 +86,9 @@ function aborted(fileName: string): DatasetError {
 }
 
 function isFloatLeaf(node: SchemaTree): boolean {
-  return node.children.length === 0 && (node.element.type === 'FLOAT' || node.element.type === 'DOUBLE')
+  if (node.children.length !== 0) return false
+  const e = node.element
+  return e.type === 'FLOAT' || e.type === 'DOUBLE' || e.logical_type?.type === 'FLOAT16'
 }
 
 /**
@@ -63,17 +104,24 @@ export function isFloatListColumn(node: SchemaTree): boolean {
   return repeated.children.length === 1 && isFloatLeaf(repeated.children[0] as SchemaTree)
 }
 
+/** The leaf (innermost) node of a column. */
+export function leafOf(node: SchemaTree): SchemaTree {
+  let leaf = node
+  while (leaf.children.length === 1) leaf = leaf.children[0] as SchemaTree
+  return leaf
+}
+
 /** A column's type in the words a person reading an error knows: string, binary, list<float>… */
 function typeWords(node: SchemaTree): string {
   const e = node.element
   if (node.children.length > 0) {
-    let leaf = node
-    while (leaf.children.length === 1) leaf = leaf.children[0] as SchemaTree
+    const leaf = leafOf(node)
     const isList = e.converted_type === 'LIST' || e.logical_type?.type === 'LIST'
     return isList && leaf.children.length === 0 ? `list<${typeWords(leaf)}>` : 'struct'
   }
   if (e.converted_type === 'UTF8' || e.logical_type?.type === 'STRING') return 'string'
   if (e.logical_type?.type === 'GEOMETRY' || e.logical_type?.type === 'GEOGRAPHY') return 'geometry'
+  if (e.logical_type?.type === 'FLOAT16') return 'float16'
   if (e.converted_type === 'DATE') return 'date'
   if (e.converted_type?.startsWith('TIMESTAMP') || e.logical_type?.type === 'TIMESTAMP') return 'timestamp'
   if (e.type === 'BYTE_ARRAY' || e.type === 'FIXED_LEN_BYTE_ARRAY') return 'binary'
@@ -85,33 +133,65 @@ function describeColumn(node: SchemaTree): string {
   return `${node.element.name} (${typeWords(node)})`
 }
 
-function findEmbeddingColumn(columns: SchemaTree[], fileName: string): SchemaTree {
+/** The embedding column by the rule of thumb, or null when there is none (or it's ambiguous). */
+export function findEmbeddingColumnOrNull(columns: SchemaTree[]): SchemaTree | null {
   for (const name of EMBEDDING_COLUMN_NAMES) {
     const c = columns.find((col) => col.element.name === name)
     if (c && isFloatListColumn(c)) return c
   }
   const lists = columns.filter(isFloatListColumn)
-  if (lists.length === 1) return lists[0] as SchemaTree
-  const found = columns.map(describeColumn).join(', ') || 'none'
+  return lists.length === 1 ? (lists[0] as SchemaTree) : null
+}
+
+function findEmbeddingColumn(columns: SchemaTree[], fileName: string): SchemaTree {
+  const found = findEmbeddingColumnOrNull(columns)
+  if (found) return found
+  const lists = columns.filter(isFloatListColumn)
+  const names = columns.map(describeColumn).join(', ') || 'none'
   const why = lists.length > 1 ? ` It has several lists of floats (${lists.map((c) => c.element.name).join(', ')}) and none has a known name.` : ''
   throw new DatasetError(
     'no-embedding-column',
     fileName,
-    `${fileName} has no embedding column: expected a list of floats named 'embeddings' or 'embedding'.${why} Columns found: ${found}.`,
+    `${fileName} has no embedding column: expected a list of floats named 'embeddings' or 'embedding' (or 'emb').${why} Columns found: ${names}.`,
   )
 }
 
-interface GeometryChoice {
+export interface GeometryChoice {
   column: string
   crs: GeoCrs
+  /** The `geo` metadata's bbox, in the file's CRS. */
   bbox: [number, number, number, number] | null
+  /** Where each row's bbox lives (GeoParquet 1.1 covering, or a struct column named `bbox`). */
+  covering: BboxCovering | null
 }
 
 function isBinaryLeaf(node: SchemaTree | undefined): boolean {
   return !!node && node.children.length === 0 && node.element.type === 'BYTE_ARRAY' && node.element.repetition_type !== 'REPEATED'
 }
 
-function chooseGeometry(metadata: FileMetaData, columns: SchemaTree[], fileName: string): GeometryChoice {
+function isNumericLeaf(node: SchemaTree | undefined): boolean {
+  if (!node || node.children.length !== 0 || node.element.repetition_type === 'REPEATED') return false
+  const t = node.element.type
+  return t === 'DOUBLE' || t === 'FLOAT' || t === 'INT32' || t === 'INT64'
+}
+
+/** A struct column `bbox` {xmin, ymin, xmax, ymax} of numbers, as GeoParquet 1.1 writers add. */
+function bboxStructCovering(columns: SchemaTree[]): BboxCovering | null {
+  const bbox = columns.find((c) => c.element.name === 'bbox' && c.children.length === 4)
+  if (!bbox) return null
+  const field = (name: string): string[] | null => {
+    const child = bbox.children.find((c) => c.element.name === name)
+    return isNumericLeaf(child) ? ['bbox', name] : null
+  }
+  const xmin = field('xmin')
+  const ymin = field('ymin')
+  const xmax = field('xmax')
+  const ymax = field('ymax')
+  return xmin && ymin && xmax && ymax ? { xmin, ymin, xmax, ymax } : null
+}
+
+/** The footprint column, its CRS and bbox; throws 'no-geometry' when there is none. */
+export function chooseGeometry(metadata: FileMetaData, columns: SchemaTree[], fileName: string): GeometryChoice {
   const byName = new Map(columns.map((c) => [c.element.name, c]))
   const geoJson = metadata.key_value_metadata?.find((kv) => kv.key === 'geo')?.value
   const geo = parseGeoMetadata(geoJson)
@@ -132,23 +212,151 @@ function chooseGeometry(metadata: FileMetaData, columns: SchemaTree[], fileName:
         `${fileName} stores its footprints as '${encoding}'; only WKB footprints can be read.`,
       )
     }
-    return { column: geo.primaryColumn, crs: geo.primary?.crs, bbox: geo.primary?.bbox ?? null }
+    return {
+      column: geo.primaryColumn,
+      crs: geo.primary?.crs,
+      bbox: geo.primary?.bbox ?? null,
+      covering: geo.primary?.covering ?? bboxStructCovering(columns),
+    }
   }
   // No (readable) geo metadata: a native Parquet GEOMETRY column, else one named like GeoPandas does.
   const native = columns.find((c) => isBinaryLeaf(c) && (c.element.logical_type?.type === 'GEOMETRY' || c.element.logical_type?.type === 'GEOGRAPHY'))
   if (native) {
     const lt = native.element.logical_type
     const crs = lt && 'crs' in lt && typeof lt.crs === 'string' ? lt.crs : undefined
-    return { column: native.element.name, crs, bbox: null }
+    return { column: native.element.name, crs, bbox: null, covering: bboxStructCovering(columns) }
   }
   for (const name of ['geometry', 'geom']) {
-    if (isBinaryLeaf(byName.get(name))) return { column: name, crs: undefined, bbox: null }
+    if (isBinaryLeaf(byName.get(name))) return { column: name, crs: undefined, bbox: null, covering: bboxStructCovering(columns) }
   }
   throw new DatasetError(
     'no-geometry',
     fileName,
     `${fileName} has no footprints: there is no GeoParquet 'geo' metadata and no 'geometry' column.`,
   )
+}
+
+/** The file's bbox from the row-group statistics of its bbox columns; null unless every group has them. */
+export function bboxFromStatistics(metadata: FileMetaData, covering: BboxCovering | null): [number, number, number, number] | null {
+  if (!covering || metadata.row_groups.length === 0) return null
+  const parts: [string[], 'min' | 'max'][] = [
+    [covering.xmin, 'min'],
+    [covering.ymin, 'min'],
+    [covering.xmax, 'max'],
+    [covering.ymax, 'max'],
+  ]
+  const out: number[] = []
+  for (const [path, which] of parts) {
+    const key = path.join('\u0000')
+    let acc = which === 'min' ? Infinity : -Infinity
+    for (const rg of metadata.row_groups) {
+      const chunk = rg.columns.find((c) => c.meta_data?.path_in_schema.join('\u0000') === key)
+      const stats = chunk?.meta_data?.statistics
+      const raw = which === 'min' ? (stats?.min_value ?? stats?.min) : (stats?.max_value ?? stats?.max)
+      const v = typeof raw === 'bigint' ? Number(raw) : raw
+      if (typeof v !== 'number' || !Number.isFinite(v)) return null
+      acc = which === 'min' ? Math.min(acc, v) : Math.max(acc, v)
+    }
+    out.push(acc)
+  }
+  const [w, s, e, n] = out as [number, number, number, number]
+  return w <= e && s <= n ? [w, s, e, n] : null
+}
+
+/**
+ * The file's short key/value metadata (NAIP's `date`, `gsd`, `uri`; Earth Index's `emb`; …) as
+ * a plain object. Machine entries (`geo`, `ARROW:schema`, `pandas`) and long values are left
+ * out; a key like `__proto__` is an ordinary own property here.
+ */
+export function fileKeyValue(metadata: FileMetaData): Record<string, string> {
+  const entries: [string, string][] = []
+  for (const kv of metadata.key_value_metadata ?? []) {
+    if (entries.length >= MAX_KV_ENTRIES) break
+    if (typeof kv.key !== 'string' || kv.key === '' || kv.key.length > 200 || BULKY_KEYS.has(kv.key)) continue
+    if (typeof kv.value !== 'string' || kv.value.length > MAX_KV_VALUE) continue
+    entries.push([kv.key, kv.value])
+  }
+  return Object.fromEntries(entries)
+}
+
+/** Metres per pixel from a `gsd` entry, or null. */
+export function gsdOf(keyValue: Record<string, string>): number | null {
+  const raw = Object.hasOwn(keyValue, 'gsd') ? keyValue.gsd : undefined
+  if (raw === undefined) return null
+  const v = Number(raw.trim())
+  return Number.isFinite(v) && v > 0 ? v : null
+}
+
+/** The optional metadata columns a file has: what they are, and the column name in this file. */
+export function findOptionalColumns(columns: SchemaTree[]): Map<OptionalColumn, string> {
+  const leaves = new Map(columns.filter((c) => c.children.length === 0).map((c) => [c.element.name, c]))
+  const found = new Map<OptionalColumn, string>()
+  for (const [what, names] of Object.entries(OPTIONAL_COLUMN_NAMES) as [OptionalColumn, readonly string[]][]) {
+    for (const name of names) {
+      const node = leaves.get(name)
+      if (!node) continue
+      const numeric = isNumericLeaf(node)
+      // loss is a number; the rest are strings. A column of the wrong type isn't the one meant.
+      if (what === 'loss' ? numeric : node.element.type === 'BYTE_ARRAY') {
+        found.set(what, name)
+        break
+      }
+    }
+  }
+  return found
+}
+
+export interface ModelGuess {
+  family: ModelFamily
+  /** e.g. "Clay v0", "Clay v1.5", "Earth Index"; null when unknown. */
+  modelLabel: string | null
+}
+
+export interface ModelEvidence {
+  fileName: string
+  /** Names of the file's top-level columns. */
+  columns: ReadonlySet<string>
+  embeddingColumn: string | null
+  dims: number | null
+  keyValue: Record<string, string>
+  /** The one value of a `source_model` column, when every row has the same. */
+  sourceModel: string | null
+  /** From the data: true when every kept row has a Clay v0 source_url; null when not read. */
+  clayV0Ids: boolean | null
+}
+
+const CLAY_V0_FILE = /^\d{2}[C-HJ-NP-X][A-HJ-NP-Z][A-HJ-NP-V]_\d{8}_\d{8}_v\d{3}\.gpq$/
+
+/**
+ * Which producer's layout a file follows (shared/DATA.md's table), from its columns, key/value
+ * metadata and dims. Used the same way on a footer (before any data) and on a read file.
+ */
+export function detectModel(ev: ModelEvidence): ModelGuess {
+  const has = (k: string): boolean => Object.hasOwn(ev.keyValue, k)
+  if (ev.clayV0Ids === true) return { family: 'clay-v0', modelLabel: 'Clay v0' }
+  if (
+    ev.clayV0Ids === null &&
+    ev.embeddingColumn === 'embeddings' &&
+    ev.columns.has('source_url') &&
+    (ev.dims === null || ev.dims === 768) &&
+    CLAY_V0_FILE.test(ev.fileName)
+  ) {
+    return { family: 'clay-v0', modelLabel: 'Clay v0' }
+  }
+  if (ev.sourceModel !== null) {
+    const label = ev.sourceModel.trim().slice(0, MAX_LABEL)
+    const family: ModelFamily = /clay/i.test(label) && /1\.5/.test(label) ? 'clay-v1.5' : 'unknown'
+    return { family, modelLabel: label || null }
+  }
+  if (has('emb')) return { family: 'earth-index', modelLabel: 'Earth Index' }
+  if (ev.embeddingColumn === 'embedding' && ev.columns.has('chips_id')) {
+    const modelLabel = ev.dims === 1024 ? 'LGND Clay v1.5' : ev.dims !== null ? `LGND embeddings (${ev.dims}-d)` : 'LGND embeddings'
+    return { family: 'lgnd', modelLabel }
+  }
+  if (ev.embeddingColumn === 'embeddings' && (has('uri') || has('gsd')) && (ev.dims === null || ev.dims === 1024)) {
+    return { family: 'clay-v1.5', modelLabel: 'Clay v1.5' }
+  }
+  return { family: 'unknown', modelLabel: null }
 }
 
 const textDecoder = new TextDecoder()
@@ -160,15 +368,28 @@ function asText(v: unknown): string | null {
   return null
 }
 
+function asNumber(v: unknown): number {
+  if (typeof v === 'number') return v
+  if (typeof v === 'bigint') return Number(v)
+  return NaN
+}
+
 const ISO_DATE_PREFIX = /^(\d{4}-\d{2}-\d{2})/
 
 /** yyyy-mm-dd of a DATE (hyparquet: Date at UTC midnight), a timestamp (Date), or a string. */
-function asIsoDate(v: unknown): string | null {
+export function asIsoDate(v: unknown): string | null {
   if (v instanceof Date) {
     const t = v.getTime()
     return Number.isFinite(t) ? v.toISOString().slice(0, 10) : null
   }
-  if (typeof v === 'string') return ISO_DATE_PREFIX.exec(v.trim())?.[1] ?? null
+  if (typeof v === 'string') {
+    const s = v.trim()
+    const iso = ISO_DATE_PREFIX.exec(s)?.[1]
+    if (iso) return iso
+    // Compact yyyymmdd, as some producers write a file's date.
+    const m = /^(\d{4})(\d{2})(\d{2})(?:$|T)/.exec(s)
+    return m ? `${m[1]}-${m[2]}-${m[3]}` : null
+  }
   return null
 }
 
@@ -287,6 +508,73 @@ function collectColumns(names: string[], totalRows: number): { columns: Map<stri
   }
 }
 
+/** hyparquet's row API over some columns; binary stays bytes (WKB), strings decode. */
+async function readColumns(file: AsyncBuffer | ArrayBuffer, metadata: FileMetaData, names: string[], totalRows: number): Promise<Map<string, unknown[]>> {
+  const { columns, onChunk } = collectColumns(names, totalRows)
+  if (names.length === 0) return columns
+  await parquetRead({
+    file,
+    metadata,
+    columns: names,
+    compressors,
+    // Binary columns stay bytes (WKB); string columns are annotated UTF8 and still decode.
+    utf8: false,
+    parsers: { geometryFromBytes: (b: Uint8Array) => b, geographyFromBytes: (b: Uint8Array) => b },
+    onChunk,
+  })
+  return columns
+}
+
+/**
+ * The embedding column as RawEmbeddings: the flat decoder (flat-decode.ts, which itself falls
+ * back to the row API for layouts it doesn't handle); when it fails outright, the general path
+ * (hyparquet's rows of this column) is tried once before giving up.
+ */
+async function readRawEmbeddings(
+  file: AsyncBuffer | ArrayBuffer,
+  metadata: FileMetaData,
+  column: string,
+  totalRows: number,
+  fileName: string,
+  signal: AbortSignal | undefined,
+): Promise<RawEmbeddings> {
+  try {
+    return await decodeEmbeddingColumn(file, metadata, column, { signal, compressors })
+  } catch (err) {
+    if (signal?.aborted) throw aborted(fileName)
+    if (err instanceof DatasetError) throw err
+  }
+  try {
+    const rows = (await readColumns(file, metadata, [column], totalRows)).get(column) as unknown[]
+    return rawEmbeddingsFromRows(rows)
+  } catch (err) {
+    throw mapReadError(err, fileName, signal, 'data')
+  }
+}
+
+function crsError(fileName: string, crs: CrsResolution & { kind: 'unsupported' }): DatasetError {
+  return new DatasetError(
+    'unsupported-crs',
+    fileName,
+    `${fileName} has footprints in ${crs.label} coordinates, which can't be converted to lon/lat here: ${crs.reason}. ` +
+      'Web Mercator, UTM and CRSs written out in full (PROJJSON or WKT) can be read.',
+  )
+}
+
+function optionalStrings(col: unknown[] | undefined, keptRows: number[]): (string | null)[] {
+  const out: (string | null)[] = new Array(keptRows.length)
+  for (let k = 0; k < keptRows.length; k++) out[k] = col ? asText(col[keptRows[k] as number]) : null
+  return out
+}
+
+/** The one value every entry has, or null. */
+function uniformValue(values: readonly (string | null)[]): string | null {
+  const first = values[0]
+  if (first === undefined || first === null || first === '') return null
+  for (const v of values) if (v !== first) return null
+  return first
+}
+
 /** Reads one GeoParquet embeddings file. Throws DatasetError for every way a file can be unusable. */
 export async function readEmbeddings(file: AsyncBuffer | ArrayBuffer, opts: ReadEmbeddingsOptions): Promise<EmbeddingTable> {
   const { fileName, signal, onProgress } = opts
@@ -303,10 +591,14 @@ export async function readEmbeddings(file: AsyncBuffer | ArrayBuffer, opts: Read
   // geoparquet:false because hyparquet's own geo handling JSON.parses the untrusted metadata
   // without a guard and turns WKB into GeoJSON objects; we parse both ourselves.
   let metadata: FileMetaData
-  try {
-    metadata = await parquetMetadataAsync(file, { geoparquet: false })
-  } catch (err) {
-    throw mapReadError(err, fileName, signal, 'footer')
+  if (opts.metadata) {
+    metadata = opts.metadata
+  } else {
+    try {
+      metadata = await parquetMetadataAsync(file, { geoparquet: false })
+    } catch (err) {
+      throw mapReadError(err, fileName, signal, 'footer')
+    }
   }
   checkAborted()
   progress(0)
@@ -315,15 +607,8 @@ export async function readEmbeddings(file: AsyncBuffer | ArrayBuffer, opts: Read
   const embeddingNode = findEmbeddingColumn(topColumns, fileName)
   const embeddingColumn = embeddingNode.element.name
   const geometry = chooseGeometry(metadata, topColumns, fileName)
-  if (!isLonLatCrs(geometry.crs)) {
-    // Reprojecting footprints to lon/lat comes in a later issue; until then such files are refused
-    // rather than drawn in the wrong place.
-    throw new DatasetError(
-      'unsupported-crs',
-      fileName,
-      `${fileName} has footprints in ${crsLabel(geometry.crs)} coordinates; only lon/lat (OGC:CRS84 or EPSG:4326) can be read so far.`,
-    )
-  }
+  const crs = resolveCrs(geometry.crs)
+  if (crs.kind === 'unsupported') throw crsError(fileName, crs)
 
   const totalRows = Number(metadata.num_rows)
   if (!(totalRows > 0)) throw new DatasetError('no-rows', fileName, `${fileName} has no rows.`)
@@ -332,31 +617,24 @@ export async function readEmbeddings(file: AsyncBuffer | ArrayBuffer, opts: Read
   const sourceUrlColumn = present.has('source_url') ? 'source_url' : null
   const idColumn = ID_COLUMN_NAMES.find((n) => present.has(n)) ?? null
   const dateColumn = DATE_COLUMN_NAMES.find((n) => present.has(n)) ?? null
-  const wanted = [embeddingColumn, geometry.column, sourceUrlColumn, idColumn, dateColumn].filter(
-    (n): n is string => n !== null,
+  const optional = findOptionalColumns(topColumns)
+  const wanted = [geometry.column, sourceUrlColumn, idColumn, dateColumn, ...optional.values()].filter(
+    (n): n is string => n !== null && n !== embeddingColumn,
   )
 
-  const { columns, onChunk } = collectColumns(wanted, totalRows)
+  let columns: Map<string, unknown[]>
   try {
-    await parquetRead({
-      file,
-      metadata,
-      columns: wanted,
-      compressors,
-      // Binary columns stay bytes (WKB); string columns are annotated UTF8 and still decode.
-      utf8: false,
-      parsers: { geometryFromBytes: (b: Uint8Array) => b, geographyFromBytes: (b: Uint8Array) => b },
-      onChunk,
-    })
+    columns = await readColumns(file, metadata, [...new Set(wanted)], totalRows)
   } catch (err) {
     throw mapReadError(err, fileName, signal, 'data')
   }
   checkAborted()
 
-  const embeddingRows = columns.get(embeddingColumn) as unknown[]
-  const raw = rawEmbeddingsFromRows(embeddingRows)
-  // The nested arrays are the biggest thing in memory; let them go before allocating more.
-  columns.delete(embeddingColumn)
+  const raw = await readRawEmbeddings(file, metadata, embeddingColumn, totalRows, fileName, signal)
+  checkAborted()
+  if (raw.lengths.length !== totalRows) {
+    throw new DatasetError('not-parquet', fileName, `${fileName} looks like Parquet but its embedding column has ${raw.lengths.length} rows where the file says ${totalRows}.`)
+  }
   const { dims, reasons } = checkEmbeddings(raw, fileName)
   checkAborted()
 
@@ -372,8 +650,13 @@ export async function readEmbeddings(file: AsyncBuffer | ArrayBuffer, opts: Read
       continue
     }
     const ring = decodeOuterRing(g)
-    if (!ring) reasons[r] = "footprint isn't a readable polygon"
-    rings[r] = ring
+    if (!ring) {
+      reasons[r] = "footprint isn't a readable polygon"
+    } else if (crs.kind === 'reproject' && !crs.toLonLat(ring)) {
+      reasons[r] = `footprint can't be converted from ${crs.label} to lon/lat`
+    } else {
+      rings[r] = ring
+    }
   }
 
   const skipped: SkippedRow[] = []
@@ -392,12 +675,15 @@ export async function readEmbeddings(file: AsyncBuffer | ArrayBuffer, opts: Read
         `${fileName} has no usable embeddings: every row's embedding is missing or has NaN or infinite values.`,
       )
     }
+    if (crs.kind === 'reproject' && skipped.every((s) => s.reason.startsWith("footprint can't be converted"))) {
+      throw new DatasetError('unsupported-crs', fileName, `None of the footprints in ${fileName} could be converted from ${crs.label} to lon/lat.`)
+    }
     throw new DatasetError('no-geometry', fileName, `None of the footprints in ${fileName} could be read as polygons.`)
   }
 
   // Keep-rows copy of the vectors; when nothing was skipped the raw array is already the answer.
   let embeddings: Float32Array
-  if (count === totalRows) {
+  if (count === totalRows && raw.values.length === count * dims && raw.values.buffer.byteLength === count * dims * 4) {
     embeddings = raw.values
   } else {
     embeddings = new Float32Array(count * dims)
@@ -421,8 +707,9 @@ export async function readEmbeddings(file: AsyncBuffer | ArrayBuffer, opts: Read
   const sourceCol = sourceUrlColumn ? (columns.get(sourceUrlColumn) as unknown[]) : null
   const idCol = idColumn ? (columns.get(idColumn) as unknown[]) : null
   const dateCol = dateColumn ? (columns.get(dateColumn) as unknown[]) : null
+  const keyValue = fileKeyValue(metadata)
   // NAIP-style files carry one date for the whole file in key/value metadata instead.
-  const fileDate = dateCol ? null : asIsoDate(metadata.key_value_metadata?.find((kv) => kv.key === 'date')?.value ?? null)
+  const fileDate = asIsoDate(Object.hasOwn(keyValue, 'date') ? keyValue.date : null)
   const ids: string[] = new Array(count)
   const dates: (string | null)[] = new Array(count)
   const sourceUrls: (string | null)[] = new Array(count)
@@ -453,24 +740,55 @@ export async function readEmbeddings(file: AsyncBuffer | ArrayBuffer, opts: Read
     if (clayId !== null) clayIds++
     const idValue = idCol ? asText(idCol[r]) : null
     ids[k] = clayId ?? (idValue !== null && idValue !== '' ? idValue : genericChipId(fileName, r))
-    dates[k] = dateCol ? asIsoDate(dateCol[r]) : fileDate
+    dates[k] = (dateCol ? asIsoDate(dateCol[r]) : null) ?? fileDate
   }
   ringStarts[count] = at / 2
 
-  const isClayV0 = clayIds === count
+  const extra: ChipExtras = {}
+  const lossColumn = optional.get('loss')
+  if (lossColumn) {
+    const col = columns.get(lossColumn) as unknown[]
+    const loss = new Float32Array(count)
+    for (let k = 0; k < count; k++) loss[k] = asNumber(col[keptRows[k] as number])
+    extra.loss = loss
+  }
+  for (const what of ['sourceModel', 'lossMetric', 'sourceCreator', 'classId'] as const) {
+    const name = optional.get(what)
+    if (name) extra[what] = optionalStrings(columns.get(name), keptRows)
+  }
+  const sourceModel = extra.sourceModel ? uniformValue(extra.sourceModel) : null
+
+  const model = detectModel({
+    fileName,
+    columns: new Set(topColumns.map((c) => c.element.name)),
+    embeddingColumn,
+    dims,
+    keyValue,
+    sourceModel,
+    clayV0Ids: clayIds === count,
+  })
   const distinctDates = [...new Set(dates.filter((d): d is string => d !== null))].sort()
+  // The geo bbox and the bbox columns are in the file's CRS: only usable as they are for lon/lat.
+  const declaredBbox = crs.kind === 'lonlat' ? (geometry.bbox ?? bboxFromStatistics(metadata, geometry.covering)) : null
 
   const table: EmbeddingTable = {
     summary: {
       fileName,
-      modelLabel: isClayV0 ? 'Clay v0' : null,
-      family: isClayV0 ? 'clay-v0' : 'unknown',
+      modelLabel: model.modelLabel,
+      family: model.family,
       dims,
       count,
       totalRows,
       dates: distinctDates,
-      bbox: geometry.bbox ?? [west, south, east, north],
+      bbox: declaredBbox ?? [west, south, east, north],
       embeddingColumn,
+      geometryColumn: geometry.column,
+      crs: crs.label,
+      reprojected: crs.kind === 'reproject',
+      keyValue,
+      gsd: gsdOf(keyValue),
+      sourceModel,
+      optionalColumns: [...optional.keys()],
     },
     embeddings,
     ids,
@@ -480,6 +798,7 @@ export async function readEmbeddings(file: AsyncBuffer | ArrayBuffer, opts: Read
     ringStarts,
     fileRows,
     skipped,
+    extra,
   }
   progress(count)
   return table

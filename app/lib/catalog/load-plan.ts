@@ -1,0 +1,134 @@
+// Which files of a dataset to load next: the ones in view, nearest the centre first, until the
+// memory budget is used, and only when few enough are in view that loading them makes sense
+// (at world zoom a set of 2,400 files shows its coverage and asks the person to zoom in).
+
+export type BBox = [west: number, south: number, east: number, north: number]
+
+export type FileStatus = 'unlocated' | 'idle' | 'queued' | 'loading' | 'loaded' | 'skipped' | 'error'
+
+export interface FileRecord {
+  /** Key within the dataset (path below the prefix), or the file name. */
+  key: string
+  url: string
+  /** Bytes on the server, from the listing. */
+  size: number | null
+  /** Outer ring lon/lat (closed), from the name (MGRS tile) or the footer bbox. */
+  footprint: Float64Array | null
+  bbox: BBox | null
+  /** Rows, once a footer or the data says. */
+  rows: number | null
+  status: FileStatus
+  /** Why it was skipped or failed, worded for people. */
+  message?: string
+}
+
+export function intersects(a: BBox, b: BBox): boolean {
+  return a[0] <= b[2] && b[0] <= a[2] && a[1] <= b[3] && b[1] <= a[3]
+}
+
+export function ringBBox(ring: Float64Array): BBox {
+  const b: BBox = [Infinity, Infinity, -Infinity, -Infinity]
+  for (let i = 0; i < ring.length; i += 2) {
+    b[0] = Math.min(b[0], ring[i]!)
+    b[2] = Math.max(b[2], ring[i]!)
+    b[1] = Math.min(b[1], ring[i + 1]!)
+    b[3] = Math.max(b[3], ring[i + 1]!)
+  }
+  return b
+}
+
+export function bboxRing([w, s, e, n]: BBox): Float64Array {
+  return new Float64Array([w, s, e, s, e, n, w, n, w, s])
+}
+
+export function unionBBox(boxes: Iterable<BBox>): BBox | null {
+  let out: BBox | null = null
+  for (const b of boxes) out = out ? [Math.min(out[0], b[0]), Math.min(out[1], b[1]), Math.max(out[2], b[2]), Math.max(out[3], b[3])] : [...b]
+  return out
+}
+
+/** Clay v0 stores embeddings at about 1.4× their float32 size (ZSTD does little for floats). */
+const BYTES_ON_DISK_PER_EMBEDDING_BYTE = 1.4
+
+/** Bytes the file's embeddings take once loaded, as well as can be told before reading it. */
+export function estimateEmbeddingBytes(file: FileRecord, dims: number | null): number {
+  if (file.rows !== null && dims !== null) return file.rows * dims * 4
+  if (file.size !== null) return file.size / BYTES_ON_DISK_PER_EMBEDDING_BYTE
+  return 441 * (dims ?? 768) * 4
+}
+
+export interface PlanInput {
+  files: readonly FileRecord[]
+  view: BBox
+  dims: number | null
+  budgetBytes: number
+  /** Embedding bytes already loaded, and promised to files queued or loading. */
+  committedBytes: number
+  /** Above this many files to load in view, nothing loads until the person zooms in. */
+  maxFilesPerView: number
+}
+
+export interface Plan {
+  /** Files to queue now, nearest the view's centre first. */
+  load: FileRecord[]
+  /** Files overlapping the view, whatever their state. */
+  inView: number
+  /** Chips in the files overlapping the view (rows where known, else estimates). */
+  availableHere: number
+  /** True when some row counts are estimates. */
+  approximate: boolean
+  /** Why more could not be loaded, worded for people; null when nothing was held back. */
+  stopReason: string | null
+  stopKind: 'budget' | 'zoom' | null
+}
+
+function centreDistance(b: BBox, x: number, y: number): number {
+  return Math.hypot((b[0] + b[2]) / 2 - x, (b[1] + b[3]) / 2 - y)
+}
+
+function formatGB(bytes: number): string {
+  return bytes >= 1e9 ? `${(bytes / 1e9).toFixed(1)} GB` : `${Math.round(bytes / 1e6)} MB`
+}
+
+export function planLoads({ files, view, dims, budgetBytes, committedBytes, maxFilesPerView }: PlanInput): Plan {
+  const here = files.filter((f) => f.bbox !== null && intersects(f.bbox, view))
+  let availableHere = 0
+  let approximate = false
+  for (const f of here) {
+    if (f.status === 'skipped' || f.status === 'error') continue
+    if (f.rows !== null) availableHere += f.rows
+    else {
+      approximate = true
+      availableHere += Math.round(estimateEmbeddingBytes(f, dims) / ((dims ?? 768) * 4))
+    }
+  }
+  const waiting = here.filter((f) => f.status === 'idle')
+  const base = { inView: here.length, availableHere, approximate }
+  if (waiting.length === 0) return { ...base, load: [], stopReason: null, stopKind: null }
+  if (waiting.length > maxFilesPerView)
+    return {
+      ...base,
+      load: [],
+      stopReason: `${waiting.length} files hold chips here. Zoom in to load them (at most ${maxFilesPerView} at a time).`,
+      stopKind: 'zoom',
+    }
+  const cx = (view[0] + view[2]) / 2
+  const cy = (view[1] + view[3]) / 2
+  waiting.sort((a, b) => centreDistance(a.bbox!, cx, cy) - centreDistance(b.bbox!, cx, cy))
+  const load: FileRecord[] = []
+  let committed = committedBytes
+  for (const f of waiting) {
+    const cost = estimateEmbeddingBytes(f, dims)
+    if (committed + cost > budgetBytes) {
+      return {
+        ...base,
+        load,
+        stopReason: `The memory budget (${formatGB(budgetBytes)} of embeddings) is reached, so ${waiting.length - load.length} file${waiting.length - load.length > 1 ? 's' : ''} here ${waiting.length - load.length > 1 ? 'were' : 'was'} not loaded. Raise the budget, or reload to start afresh.`,
+        stopKind: 'budget',
+      }
+    }
+    committed += cost
+    load.push(f)
+  }
+  return { ...base, load, stopReason: null, stopKind: null }
+}

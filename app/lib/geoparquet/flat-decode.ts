@@ -1,0 +1,1382 @@
+// Decodes the embedding column of a GeoParquet file (list<float> or fixed_size_list<float>, FLOAT
+// or DOUBLE leaf) straight into one Float32Array, without building a JS array per row.
+// Pure TypeScript (no DOM): it runs in the search worker and in Node.
+//
+// Why: hyparquet's row API rebuilds every list as a JS array (Dremel assembly), which is most of
+// its time on embeddings (~30 MB/s). The leaf column already holds the vectors back to back, so
+// this reads the column chunk page by page and copies the values into place, using the levels
+// only to find where rows start and which are null.
+//
+// Shape of a decode: per row group, one slice of the column chunk → per page: header (hyparquet's
+// thrift reader) → decompress (hyparquet's codecs) → repetition/definition levels into reusable
+// byte buffers → values (PLAIN, dictionary indices, BYTE_STREAM_SPLIT) written at the running
+// offset of the preallocated output. Pages without nulls copy their values in one go; pages with
+// nulls scatter them by their levels. Anything this decoder doesn't handle (another encoding,
+// another nesting, an external column chunk, a damaged page) falls back to hyparquet's row API
+// through rawEmbeddingsFromRows, so the result is always the one the general path gives.
+
+import { parquetRead, parquetSchema } from 'hyparquet'
+import type { AsyncBuffer, ColumnChunk, ColumnData, CompressionCodec, Compressors, FileMetaData, PageHeader, SchemaTree } from 'hyparquet'
+import { parquetHeader } from 'hyparquet/src/column.js'
+import { decompressPage } from 'hyparquet/src/datapage.js'
+import { compressors as defaultCompressors } from 'hyparquet-compressors'
+import { rawEmbeddingsFromRows, type RawEmbeddings } from './read-embeddings.ts'
+
+/**
+ * How a decode went:
+ * - 'flat': every row had the same length and no nulls; values went straight into the output.
+ * - 'levels': this decoder, with null lists, null elements, empty or ragged rows.
+ * - 'rows': fell back to hyparquet's row API (see `reason`).
+ */
+export type DecodePath = 'flat' | 'levels' | 'rows'
+
+export interface DecodeStats {
+  path: DecodePath
+  /** Why the decode fell back to the row API, or why it isn't flat. */
+  reason?: string
+  /** Length of every row on the flat path; otherwise the first non-empty row's length (0 if none). */
+  dims: number
+  rows: number
+  /** Data pages decoded by this decoder (0 on the 'rows' path). */
+  dataPages: number
+  /** Bytes of column chunk read (compressed), over all selected row groups. */
+  bytesRead: number
+  /** ZSTD pages the built-in decoder handed to fzstd (0 unless a frame uses something it lacks). */
+  zstdFallbacks: number
+}
+
+export interface DecodeEmbeddingOptions {
+  signal?: AbortSignal
+  /** Row groups to read, in this order; default all. */
+  rowGroups?: number[]
+  /** Filled with how the decode went (for tests and benchmarks). */
+  stats?: Partial<DecodeStats>
+  /**
+   * Decompressors by codec; default hyparquet-compressors, except ZSTD, which has a faster
+   * decoder built in (passing a ZSTD decompressor here uses that one instead).
+   */
+  compressors?: Compressors
+}
+
+/** A case this decoder leaves to the row API. Carries no data; the fallback reports the truth. */
+class Unsupported extends Error {
+  override name = 'Unsupported'
+}
+
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1
+
+/** The levels of the one leaf under a top-level list column, and what each level means. */
+interface LeafShape {
+  path: string[]
+  type: 'FLOAT' | 'DOUBLE'
+  maxDef: number
+  /** Bit widths of the level streams. */
+  defWidth: number
+  repWidth: number
+  /** Definition level of an entry in the (repeated) list: below it the list is empty or null. */
+  defList: number
+  /** Below this definition level the whole list is null (it equals defList - 1 for an empty list). */
+  defEmpty: number
+}
+
+function bitWidth(max: number): number {
+  return max === 0 ? 0 : 32 - Math.clz32(max)
+}
+
+/** Levels of the column's leaf, for the list shapes isFloatListColumn accepts. */
+function leafShape(metadata: FileMetaData, columnName: string): LeafShape {
+  const column = parquetSchema(metadata).children.find((c) => c.element.name === columnName)
+  if (!column) throw new Error(`parquet column not found: ${columnName}`)
+  const nodes: SchemaTree[] = [column]
+  let node = column
+  while (node.children.length > 0) {
+    if (node.children.length !== 1) throw new Unsupported('not a single list of floats')
+    node = node.children[0] as SchemaTree
+    nodes.push(node)
+  }
+  const type = node.element.type
+  if (type !== 'FLOAT' && type !== 'DOUBLE') throw new Unsupported(`leaf type ${String(type)}`)
+  let def = 0
+  let rep = 0
+  let defList = -1
+  for (const n of nodes) {
+    const r = n.element.repetition_type
+    if (r === 'OPTIONAL') def++
+    else if (r === 'REPEATED') {
+      def++
+      rep++
+      defList = def
+    }
+  }
+  if (rep !== 1) throw new Unsupported(rep === 0 ? 'not a list' : 'nested lists')
+  // Only a top-level optional wrapper may sit above the repeated node (3-level and 2-level LIST,
+  // or a bare repeated field); a deeper optional struct would make more than one "null" level.
+  if (defList > 2) throw new Unsupported('optional structs around the list')
+  return {
+    path: node.path,
+    type,
+    maxDef: def,
+    defWidth: bitWidth(def),
+    repWidth: bitWidth(rep),
+    defList,
+    defEmpty: defList - 1,
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// RLE / bit-packed hybrid (levels and dictionary indices). A module-level cursor keeps the hot
+// loops free of allocations; these functions are synchronous, so nothing interleaves with it.
+
+let cursor = 0
+
+function readVarint(src: Uint8Array): number {
+  let result = 0
+  let shift = 0
+  for (;;) {
+    const byte = src[cursor++]
+    if (byte === undefined) throw new Error('parquet page ends inside a varint')
+    result += (byte & 0x7f) * 2 ** shift
+    if (byte < 0x80) return result
+    shift += 7
+  }
+}
+
+/**
+ * Decodes `n` levels of `width` bits (≤ 8) from src[pos, end) into out[0, n). Returns true when
+ * every level equals `max`, which is how a page without nulls is recognised cheaply.
+ */
+function decodeLevels(src: Uint8Array, pos: number, end: number, width: number, n: number, out: Uint8Array, max: number): boolean {
+  cursor = pos
+  let i = 0
+  let allMax = true
+  while (i < n) {
+    if (cursor >= end) throw new Error('parquet levels end early')
+    const header = readVarint(src)
+    if (header & 1) {
+      const groups = header >>> 1
+      const count = Math.min(groups * 8, n - i)
+      let p = cursor
+      let acc = 0
+      let bits = 0
+      const mask = (1 << width) - 1
+      for (let k = 0; k < count; k++) {
+        if (bits < width) {
+          acc |= (src[p++] as number) << bits
+          bits += 8
+        }
+        const v = acc & mask
+        acc >>>= width
+        bits -= width
+        out[i + k] = v
+        if (v !== max) allMax = false
+      }
+      cursor += groups * width
+      i += count
+    } else {
+      const count = Math.min(header >>> 1, n - i)
+      const v = width === 0 ? 0 : (src[cursor++] as number)
+      if (v !== max) allMax = false
+      out.fill(v, i, i + count)
+      i += count
+    }
+  }
+  return allMax
+}
+
+/** Dictionary indices (bit width byte, then the hybrid) from src[pos, end), looked up into out. */
+function decodeDictionaryIndices(src: Uint8Array, pos: number, end: number, n: number, dict: Float32Array, out: Float32Array, at: number): void {
+  const width = src[pos] as number
+  cursor = pos + 1
+  const dictLength = dict.length
+  if (width > 24) throw new Unsupported(`dictionary index width ${width}`)
+  const mask = width === 0 ? 0 : (1 << width) - 1
+  const valueBytes = (width + 7) >> 3
+  let i = 0
+  while (i < n) {
+    if (cursor >= end) throw new Error('parquet dictionary indices end early')
+    const header = readVarint(src)
+    if (header & 1) {
+      const groups = header >>> 1
+      const count = Math.min(groups * 8, n - i)
+      let p = cursor
+      let acc = 0
+      let bits = 0
+      let o = at + i
+      for (let k = 0; k < count; k++) {
+        while (bits < width) {
+          acc |= (src[p++] as number) << bits
+          bits += 8
+        }
+        const idx = acc & mask
+        acc >>>= width
+        bits -= width
+        if (idx >= dictLength) throw new Error('parquet dictionary index out of range')
+        out[o++] = dict[idx] as number
+      }
+      cursor += groups * width
+      i += count
+    } else {
+      const count = Math.min(header >>> 1, n - i)
+      let idx = 0
+      for (let b = 0; b < valueBytes; b++) idx |= (src[cursor++] as number) << (8 * b)
+      if (idx >= dictLength) throw new Error('parquet dictionary index out of range')
+      out.fill(dict[idx] as number, at + i, at + i + count)
+      i += count
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Values
+
+/** PLAIN values of the leaf type into out[at, at + n). */
+function copyPlain(src: Uint8Array, pos: number, n: number, type: 'FLOAT' | 'DOUBLE', out: Float32Array, at: number): void {
+  if (type === 'FLOAT') {
+    const bytes = n * 4
+    if (pos + bytes > src.length) throw new Error('parquet page ends inside its values')
+    // A byte copy into the output's own buffer: no alignment needed, one memcpy.
+    new Uint8Array(out.buffer, out.byteOffset + at * 4, bytes).set(src.subarray(pos, pos + bytes))
+    return
+  }
+  const bytes = n * 8
+  if (pos + bytes > src.length) throw new Error('parquet page ends inside its values')
+  const start = src.byteOffset + pos
+  const f64 = start % 8 === 0 ? new Float64Array(src.buffer, start, n) : new Float64Array(src.slice(pos, pos + bytes).buffer)
+  for (let i = 0; i < n; i++) out[at + i] = f64[i] as number
+}
+
+/** BYTE_STREAM_SPLIT values: byte b of value i sits at b * n + i. */
+function copyByteStreamSplit(src: Uint8Array, pos: number, n: number, type: 'FLOAT' | 'DOUBLE', out: Float32Array, at: number): void {
+  const width = type === 'FLOAT' ? 4 : 8
+  if (pos + n * width > src.length) throw new Error('parquet page ends inside its values')
+  const joined = type === 'FLOAT' ? new Uint8Array(out.buffer, out.byteOffset + at * 4, n * 4) : new Uint8Array(n * 8)
+  for (let b = 0; b < width; b++) {
+    const from = pos + b * n
+    for (let i = 0, o = b; i < n; i++, o += width) joined[o] = src[from + i] as number
+  }
+  if (type === 'DOUBLE') {
+    const f64 = new Float64Array(joined.buffer)
+    for (let i = 0; i < n; i++) out[at + i] = f64[i] as number
+  }
+}
+
+/** A dictionary page (PLAIN values) as float32, as hyparquet's numbers would land in a Float32Array. */
+function readDictionary(page: Uint8Array, n: number, type: 'FLOAT' | 'DOUBLE'): Float32Array {
+  const dict = new Float32Array(n)
+  copyPlain(page, 0, n, type, dict, 0)
+  return dict
+}
+
+// ---------------------------------------------------------------------------------------------
+// ZSTD (RFC 8878) decompression into a caller's buffer.
+//
+// Why not hyparquet-compressors' fzstd: on float pages a ZSTD frame is almost all Huffman-coded
+// literals, and fzstd decodes those one bit-window at a time (~85 MB/s here), slower than the
+// rest of the decode put together. This decoder reads each of the four literal streams through
+// a 32-bit window, two symbols per refill, the four streams interleaved (~4× fzstd), and writes
+// into a reusable buffer instead of allocating per page. Dictionaries are not supported (Parquet
+// never uses them); any frame this rejects is handed to fzstd by the caller.
+
+class ZstdError extends Error {
+  override name = 'ZstdError'
+}
+
+function zfail(what: string): never {
+  throw new ZstdError(`zstd: ${what}`)
+}
+
+function highBit(x: number): number {
+  return 31 - Math.clz32(x)
+}
+
+/** Bits [bit, bit + n) of src, counting from byte `start` (n ≤ 25); bytes past `end` read as 0. */
+function bitsAt(src: Uint8Array, start: number, end: number, bit: number, n: number): number {
+  const b = start + (bit >>> 3)
+  const w =
+    (b < end ? (src[b] as number) : 0) |
+    (b + 1 < end ? (src[b + 1] as number) << 8 : 0) |
+    (b + 2 < end ? (src[b + 2] as number) << 16 : 0) |
+    (b + 3 < end ? (src[b + 3] as number) << 24 : 0)
+  return ((w >>> (bit & 7)) & (n === 32 ? -1 : (1 << n) - 1)) >>> 0
+}
+
+/** A backward bitstream (Huffman weights, sequences): read from the end, after the marker bit. */
+class BackBits {
+  src: Uint8Array
+  start: number
+  end: number
+  /** Unread bits, counted from `start`; negative once the stream has been over-read. */
+  pos: number
+  constructor(src: Uint8Array, start: number, end: number) {
+    if (end <= start) zfail('empty bitstream')
+    const last = src[end - 1] as number
+    if (last === 0) zfail('bitstream without end marker')
+    this.src = src
+    this.start = start
+    this.end = end
+    this.pos = (end - 1 - start) * 8 + highBit(last)
+  }
+  read(n: number): number {
+    if (n === 0) return 0
+    this.pos -= n
+    const p = this.pos
+    if (p >= 0) {
+      if (n <= 25) return bitsAt(this.src, this.start, this.end, p, n)
+      return bitsAt(this.src, this.start, this.end, p + 16, n - 16) * 65536 + bitsAt(this.src, this.start, this.end, p, 16)
+    }
+    // Past the start: missing low bits read as zeros (the reference decoder does the same).
+    if (p + n <= 0) return 0
+    return bitsAt(this.src, this.start, this.end, 0, p + n) * 2 ** -p
+  }
+}
+
+/** An FSE decoding table: per state, the symbol, the bits to read, and the next state's base. */
+interface FseTable {
+  log: number
+  symbol: Uint8Array
+  bits: Uint8Array
+  base: Uint16Array
+}
+
+function buildFse(norm: Int16Array, symbols: number, log: number): FseTable {
+  const size = 1 << log
+  const symbol = new Uint8Array(size)
+  const bits = new Uint8Array(size)
+  const base = new Uint16Array(size)
+  const next = new Uint16Array(symbols)
+  let high = size - 1
+  for (let s = 0; s < symbols; s++) {
+    const c = norm[s] as number
+    if (c === -1) {
+      symbol[high--] = s
+      next[s] = 1
+    } else {
+      next[s] = c
+    }
+  }
+  const step = (size >>> 1) + (size >>> 3) + 3
+  const mask = size - 1
+  let pos = 0
+  for (let s = 0; s < symbols; s++) {
+    const c = norm[s] as number
+    for (let i = 0; i < c; i++) {
+      symbol[pos] = s
+      do pos = (pos + step) & mask
+      while (pos > high)
+    }
+  }
+  if (pos !== 0) zfail('bad FSE distribution')
+  for (let u = 0; u < size; u++) {
+    const s = symbol[u] as number
+    const ns = next[s] as number
+    next[s] = ns + 1
+    const nb = log - highBit(ns)
+    bits[u] = nb
+    base[u] = (ns << nb) - size
+  }
+  return { log, symbol, bits, base }
+}
+
+function rleFse(sym: number): FseTable {
+  return { log: 0, symbol: new Uint8Array([sym]), bits: new Uint8Array(1), base: new Uint16Array(1) }
+}
+
+/** Reads an FSE table description at src[pos]; returns the table and the bytes it took. */
+function readFseTable(src: Uint8Array, pos: number, end: number, maxSymbol: number, maxLog: number): [FseTable, number] {
+  let bit = 0
+  const take = (n: number): number => {
+    const v = bitsAt(src, pos, end, bit, n)
+    bit += n
+    return v
+  }
+  const log = take(4) + 5
+  if (log > maxLog) zfail('FSE accuracy too high')
+  const norm = new Int16Array(maxSymbol + 1)
+  let remaining = (1 << log) + 1
+  let threshold = 1 << log
+  let nbBits = log + 1
+  let s = 0
+  while (remaining > 1) {
+    if (s > maxSymbol) zfail('FSE table has too many symbols')
+    const max = 2 * threshold - 1 - remaining
+    let count: number
+    const low = bitsAt(src, pos, end, bit, nbBits - 1)
+    if (low < max) {
+      count = low
+      bit += nbBits - 1
+    } else {
+      count = bitsAt(src, pos, end, bit, nbBits)
+      if (count >= threshold) count -= max
+      bit += nbBits
+    }
+    count--
+    remaining -= count < 0 ? -count : count
+    norm[s++] = count
+    if (count === 0) {
+      for (;;) {
+        const repeat = take(2)
+        s += repeat
+        if (repeat !== 3) break
+      }
+    }
+    while (remaining < threshold) {
+      nbBits--
+      threshold >>= 1
+    }
+  }
+  if (remaining !== 1 || s > maxSymbol + 1) zfail('bad FSE table')
+  const used = (bit + 7) >>> 3
+  if (pos + used > end) zfail('FSE table runs past its block')
+  return [buildFse(norm, s, log), used]
+}
+
+const LL_BITS = new Uint8Array([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 3, 3, 4, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16])
+const ML_BITS = new Uint8Array([
+  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 3, 3, 4, 4, 5, 7, 8, 9, 10, 11,
+  12, 13, 14, 15, 16,
+])
+function baselines(bits: Uint8Array, first: number): Uint32Array {
+  const out = new Uint32Array(bits.length)
+  for (let i = 0, b = first; i < bits.length; i++) {
+    out[i] = b
+    b += 1 << (bits[i] as number)
+  }
+  return out
+}
+const LL_BASE = baselines(LL_BITS, 0)
+const ML_BASE = baselines(ML_BITS, 3)
+const LL_DEFAULT = buildFse(
+  new Int16Array([4, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 1, 1, 1, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 1, 1, 1, 1, 1, -1, -1, -1, -1]),
+  36,
+  6,
+)
+const ML_DEFAULT = buildFse(
+  new Int16Array([
+    1, 4, 3, 2, 2, 2, 2, 2, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, -1, -1,
+    -1, -1, -1, -1, -1,
+  ]),
+  53,
+  6,
+)
+const OF_DEFAULT = buildFse(new Int16Array([1, 1, 1, 1, 1, 1, 2, 2, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, -1, -1, -1, -1, -1]), 29, 5)
+
+/** Huffman decoding table: entry = symbol | bits << 8, indexed by the next maxBits bits. */
+interface Huffman {
+  maxBits: number
+  table: Uint16Array
+}
+
+/** Reads a Huffman tree description at src[pos]; returns the table and the bytes it took. */
+function readHuffman(src: Uint8Array, pos: number, end: number): [Huffman, number] {
+  const header = src[pos] as number
+  const weights = new Uint8Array(256)
+  let count = 0
+  let used: number
+  if (header < 128) {
+    used = 1 + header
+    if (pos + used > end) zfail('Huffman weights run past their block')
+    const [fse, tableBytes] = readFseTable(src, pos + 1, pos + used, 255, 6)
+    const bits = new BackBits(src, pos + 1 + tableBytes, pos + used)
+    let s1 = bits.read(fse.log)
+    let s2 = bits.read(fse.log)
+    for (;;) {
+      if (count > 253) zfail('too many Huffman weights')
+      weights[count++] = fse.symbol[s1] as number
+      s1 = (fse.base[s1] as number) + bits.read(fse.bits[s1] as number)
+      if (bits.pos < 0) {
+        weights[count++] = fse.symbol[s2] as number
+        break
+      }
+      weights[count++] = fse.symbol[s2] as number
+      s2 = (fse.base[s2] as number) + bits.read(fse.bits[s2] as number)
+      if (bits.pos < 0) {
+        weights[count++] = fse.symbol[s1] as number
+        break
+      }
+    }
+  } else {
+    count = header - 127
+    used = 1 + ((count + 1) >> 1)
+    if (pos + used > end) zfail('Huffman weights run past their block')
+    for (let i = 0; i < count; i++) {
+      const byte = src[pos + 1 + (i >> 1)] as number
+      weights[i] = i & 1 ? byte & 15 : byte >> 4
+    }
+  }
+  let total = 0
+  for (let i = 0; i < count; i++) {
+    const w = weights[i] as number
+    if (w > 11) zfail('Huffman weight too large')
+    if (w > 0) total += 1 << (w - 1)
+  }
+  if (total === 0) zfail('empty Huffman tree')
+  const maxBits = highBit(total) + 1
+  if (maxBits > 11) zfail('Huffman code too long')
+  const rest = (1 << maxBits) - total
+  if (rest & (rest - 1)) zfail('Huffman weights do not sum to a power of two')
+  weights[count++] = highBit(rest) + 1
+  // Longest codes (lowest weight) take the lowest table indices, symbols in order within a weight.
+  const rankStart = new Uint32Array(maxBits + 2)
+  const perBits = new Uint32Array(maxBits + 2)
+  for (let i = 0; i < count; i++) {
+    const w = weights[i] as number
+    if (w > 0) perBits[maxBits + 1 - w] = (perBits[maxBits + 1 - w] as number) + 1
+  }
+  let next = 0
+  for (let nb = maxBits; nb >= 1; nb--) {
+    rankStart[nb] = next
+    next += (perBits[nb] as number) << (maxBits - nb)
+  }
+  const table = new Uint16Array(1 << maxBits)
+  for (let s = 0; s < count; s++) {
+    const w = weights[s] as number
+    if (w === 0) continue
+    const nb = maxBits + 1 - w
+    const from = rankStart[nb] as number
+    const len = 1 << (w - 1)
+    table.fill(s | (nb << 8), from, from + len)
+    rankStart[nb] = from + len
+  }
+  return [{ maxBits, table }, used]
+}
+
+/** One Huffman stream src[start, end) into out[o, oEnd); careful at both ends. */
+function huffmanStream(src: Uint8Array, start: number, end: number, h: Huffman, out: Uint8Array, o: number, oEnd: number): void {
+  if (end <= start) zfail('empty Huffman stream')
+  const last = src[end - 1] as number
+  if (last === 0) zfail('Huffman stream without end marker')
+  const { table, maxBits } = h
+  const mask = (1 << maxBits) - 1
+  // Absolute bit position (from src[0]) of the next unread bit + 1.
+  let p = (end - 1) * 8 + highBit(last)
+  const floor = start * 8
+  // Fast: while a 32-bit window ending at p lies inside the stream, two symbols per window.
+  const dv = new DataView(src.buffer, src.byteOffset, src.byteLength)
+  while (o + 2 <= oEnd && p - floor >= 32) {
+    const b = (p >>> 3) - 3
+    const w = dv.getInt32(b, true)
+    let top = p - (b << 3)
+    let e = table[(w >>> (top - maxBits)) & mask] as number
+    out[o++] = e
+    top -= e >>> 8
+    e = table[(w >>> (top - maxBits)) & mask] as number
+    out[o++] = e
+    top -= e >>> 8
+    p = (b << 3) + top
+  }
+  while (o < oEnd) {
+    const rel = p - floor
+    let peek: number
+    if (rel >= maxBits) peek = bitsAt(src, start, end, rel - maxBits, maxBits)
+    else peek = rel > 0 ? bitsAt(src, start, end, 0, rel) << (maxBits - rel) : 0
+    const e = table[peek] as number
+    out[o++] = e
+    p -= e >>> 8
+    if (p < floor) zfail('Huffman stream over-read')
+  }
+  if (p !== floor) zfail('Huffman stream not fully consumed')
+}
+
+/** Four interleaved Huffman streams (jump table first) into out[o, o + size). */
+function huffman4(src: Uint8Array, start: number, end: number, h: Huffman, out: Uint8Array, o: number, size: number): void {
+  if (end - start < 10) zfail('4-stream literals too short')
+  const s1 = start + 6
+  const s2 = s1 + ((src[start] as number) | ((src[start + 1] as number) << 8))
+  const s3 = s2 + ((src[start + 2] as number) | ((src[start + 3] as number) << 8))
+  const s4 = s3 + ((src[start + 4] as number) | ((src[start + 5] as number) << 8))
+  if (s4 > end) zfail('4-stream jump table runs past its literals')
+  const seg = (size + 3) >>> 2
+  if (seg * 3 > size) zfail('4-stream literals too short')
+  const o1 = o
+  const o2 = o1 + seg
+  const o3 = o2 + seg
+  const o4 = o3 + seg
+  const oEnd = o + size
+  const { table, maxBits } = h
+  const mask = (1 << maxBits) - 1
+  // Interleave the four streams while each has a full 32-bit window and room for two symbols;
+  // independent work lets the CPU overlap the table loads.
+  const lastA = src[s2 - 1] as number
+  const lastB = src[s3 - 1] as number
+  const lastC = src[s4 - 1] as number
+  const lastD = src[end - 1] as number
+  if (s2 <= s1 || s3 <= s2 || s4 <= s3 || end <= s4 || !lastA || !lastB || !lastC || !lastD) {
+    zfail('bad 4-stream literals')
+  }
+  let pA = (s2 - 1) * 8 + highBit(lastA)
+  let pB = (s3 - 1) * 8 + highBit(lastB)
+  let pC = (s4 - 1) * 8 + highBit(lastC)
+  let pD = (end - 1) * 8 + highBit(lastD)
+  const fA = s1 * 8 + 32
+  const fB = s2 * 8 + 32
+  const fC = s3 * 8 + 32
+  const fD = s4 * 8 + 32
+  let oA = o1
+  let oB = o2
+  let oC = o3
+  let oD = o4
+  const eA = o2 - 2
+  const eB = o3 - 2
+  const eC = o4 - 2
+  const eD = oEnd - 2
+  const perIter = 2 * maxBits
+  const dv = new DataView(src.buffer, src.byteOffset, src.byteLength)
+  for (;;) {
+    // Iterations that are safe for every stream: each consumes at most 2 × maxBits bits and
+    // writes 2 symbols, so checking once per batch keeps the inner loop free of bounds tests.
+    let n = Math.min(
+      Math.floor((pA - fA) / perIter),
+      Math.floor((pB - fB) / perIter),
+      Math.floor((pC - fC) / perIter),
+      Math.floor((pD - fD) / perIter),
+      (eA - oA) >> 1,
+      (eB - oB) >> 1,
+      (eC - oC) >> 1,
+      (eD - oD) >> 1,
+    )
+    if (n <= 0) break
+    for (; n > 0; n--) {
+    let b = (pA >>> 3) - 3
+    let w = dv.getInt32(b, true)
+    let top = pA - (b << 3)
+    let e = table[(w >>> (top - maxBits)) & mask] as number
+    out[oA++] = e
+    top -= e >>> 8
+    e = table[(w >>> (top - maxBits)) & mask] as number
+    out[oA++] = e
+    pA = (b << 3) + top - (e >>> 8)
+
+    b = (pB >>> 3) - 3
+    w = dv.getInt32(b, true)
+    top = pB - (b << 3)
+    e = table[(w >>> (top - maxBits)) & mask] as number
+    out[oB++] = e
+    top -= e >>> 8
+    e = table[(w >>> (top - maxBits)) & mask] as number
+    out[oB++] = e
+    pB = (b << 3) + top - (e >>> 8)
+
+    b = (pC >>> 3) - 3
+    w = dv.getInt32(b, true)
+    top = pC - (b << 3)
+    e = table[(w >>> (top - maxBits)) & mask] as number
+    out[oC++] = e
+    top -= e >>> 8
+    e = table[(w >>> (top - maxBits)) & mask] as number
+    out[oC++] = e
+    pC = (b << 3) + top - (e >>> 8)
+
+    b = (pD >>> 3) - 3
+    w = dv.getInt32(b, true)
+    top = pD - (b << 3)
+    e = table[(w >>> (top - maxBits)) & mask] as number
+    out[oD++] = e
+    top -= e >>> 8
+    e = table[(w >>> (top - maxBits)) & mask] as number
+    out[oD++] = e
+    pD = (b << 3) + top - (e >>> 8)
+    }
+  }
+  // Finish each stream on its own, from where the interleaved loop left it.
+  huffmanTail(src, s1, pA, h, out, oA, o2)
+  huffmanTail(src, s2, pB, h, out, oB, o3)
+  huffmanTail(src, s3, pC, h, out, oC, o4)
+  huffmanTail(src, s4, pD, h, out, oD, oEnd)
+}
+
+/** The rest of one stream that starts at byte `start`, with p bits (absolute) still unread. */
+function huffmanTail(src: Uint8Array, start: number, p: number, h: Huffman, out: Uint8Array, o: number, oEnd: number): void {
+  const { table, maxBits } = h
+  const floor = start * 8
+  const end = (p + 7) >>> 3
+  while (o < oEnd) {
+    const rel = p - floor
+    let peek: number
+    if (rel >= maxBits) peek = bitsAt(src, start, end + 1, rel - maxBits, maxBits)
+    else peek = rel > 0 ? bitsAt(src, start, end + 1, 0, rel) << (maxBits - rel) : 0
+    const e = table[peek] as number
+    out[o++] = e
+    p -= e >>> 8
+    if (p < floor) zfail('Huffman stream over-read')
+  }
+  if (p !== floor) zfail('Huffman stream not fully consumed')
+}
+
+/** Decoder state that lives across the blocks of a frame. */
+interface FrameState {
+  huffman: Huffman | null
+  ll: FseTable | null
+  of: FseTable | null
+  ml: FseTable | null
+  rep1: number
+  rep2: number
+  rep3: number
+}
+
+let literalScratch = new Uint8Array(1 << 17)
+
+function fseMode(src: Uint8Array, pos: number, end: number, mode: number, prev: FseTable | null, def: FseTable, maxSymbol: number, maxLog: number): [FseTable, number] {
+  switch (mode) {
+    case 0:
+      return [def, 0]
+    case 1:
+      if (pos >= end) zfail('RLE sequence table runs past its block')
+      if ((src[pos] as number) > maxSymbol) zfail('RLE sequence symbol out of range')
+      return [rleFse(src[pos] as number), 1]
+    case 2:
+      return readFseTable(src, pos, end, maxSymbol, maxLog)
+    default:
+      if (!prev) zfail('repeated sequence table without a previous one')
+      return [prev, 0]
+  }
+}
+
+/** One compressed block src[pos, end) into out at o; returns the new output position. */
+function compressedBlock(src: Uint8Array, pos: number, end: number, out: Uint8Array, o: number, oLimit: number, frameStart: number, st: FrameState): number {
+  // Literals section header.
+  const b0 = src[pos] as number
+  const litType = b0 & 3
+  const sizeFormat = (b0 >> 2) & 3
+  let regen: number
+  let compressed = 0
+  let headerBytes: number
+  let streams = 1
+  if (litType < 2) {
+    if (sizeFormat === 0 || sizeFormat === 2) {
+      regen = b0 >> 3
+      headerBytes = 1
+    } else if (sizeFormat === 1) {
+      regen = (b0 >> 4) + ((src[pos + 1] as number) << 4)
+      headerBytes = 2
+    } else {
+      regen = (b0 >> 4) + ((src[pos + 1] as number) << 4) + ((src[pos + 2] as number) << 12)
+      headerBytes = 3
+    }
+  } else {
+    const b1 = src[pos + 1] as number
+    const b2 = src[pos + 2] as number
+    if (sizeFormat < 2) {
+      streams = sizeFormat === 0 ? 1 : 4
+      const v = b0 | (b1 << 8) | (b2 << 16)
+      regen = (v >>> 4) & 0x3ff
+      compressed = (v >>> 14) & 0x3ff
+      headerBytes = 3
+    } else if (sizeFormat === 2) {
+      streams = 4
+      const v = (b0 | (b1 << 8) | (b2 << 16) | ((src[pos + 3] as number) << 24)) >>> 0
+      regen = (v >>> 4) & 0x3fff
+      compressed = (v >>> 18) & 0x3fff
+      headerBytes = 4
+    } else {
+      streams = 4
+      const v = (b0 | (b1 << 8) | (b2 << 16) | ((src[pos + 3] as number) << 24)) >>> 0
+      regen = (v >>> 4) & 0x3ffff
+      compressed = (v >>> 22) + ((src[pos + 4] as number) << 10)
+      headerBytes = 5
+    }
+  }
+  const p = pos + headerBytes
+  const litBytes = litType === 0 ? regen : litType === 1 ? 1 : compressed
+  const seqStart = p + litBytes
+  if (seqStart > end) zfail('literals run past their block')
+
+  // Sequences section header: with no sequences the literals are the block, so decode them
+  // straight into the output.
+  let q = seqStart
+  if (q >= end) zfail('block has no sequences section')
+  const s0 = src[q++] as number
+  let nbSeq: number
+  if (s0 < 128) nbSeq = s0
+  else if (s0 < 255) nbSeq = ((s0 - 128) << 8) + (src[q++] as number)
+  else {
+    nbSeq = (src[q] as number) + ((src[q + 1] as number) << 8) + 0x7f00
+    q += 2
+  }
+
+  let lit: Uint8Array
+  let litPos: number
+  if (nbSeq === 0) {
+    if (o + regen > oLimit) zfail('block larger than the output')
+    lit = out
+    litPos = o
+  } else {
+    if (literalScratch.length < regen) literalScratch = new Uint8Array(regen)
+    lit = literalScratch
+    litPos = 0
+  }
+  if (litType === 0) {
+    lit.set(src.subarray(p, p + regen), litPos)
+  } else if (litType === 1) {
+    lit.fill(src[p] as number, litPos, litPos + regen)
+  } else {
+    let h: Huffman
+    let streamStart = p
+    if (litType === 2) {
+      const [table, used] = readHuffman(src, p, seqStart)
+      h = table
+      st.huffman = table
+      streamStart = p + used
+    } else {
+      if (!st.huffman) zfail('treeless literals without a previous tree')
+      h = st.huffman
+    }
+    if (streams === 1) huffmanStream(src, streamStart, seqStart, h, lit, litPos, litPos + regen)
+    else huffman4(src, streamStart, seqStart, h, lit, litPos, regen)
+  }
+  if (nbSeq === 0) {
+    if (q !== end) zfail('bytes after a block without sequences')
+    return o + regen
+  }
+
+  // Sequences.
+  if (q >= end) zfail('sequences section too short')
+  const modes = src[q++] as number
+  if (modes & 3) zfail('reserved sequence mode bits set')
+  let used: number
+  ;[st.ll, used] = fseMode(src, q, end, modes >> 6, st.ll, LL_DEFAULT, 35, 9)
+  q += used
+  ;[st.of, used] = fseMode(src, q, end, (modes >> 4) & 3, st.of, OF_DEFAULT, 31, 8)
+  q += used
+  ;[st.ml, used] = fseMode(src, q, end, (modes >> 2) & 3, st.ml, ML_DEFAULT, 52, 9)
+  q += used
+  const ll = st.ll
+  const of = st.of
+  const ml = st.ml
+  const bits = new BackBits(src, q, end)
+  let sLL = bits.read(ll.log)
+  let sOF = bits.read(of.log)
+  let sML = bits.read(ml.log)
+  let { rep1, rep2, rep3 } = st
+  let lp = 0
+  for (let i = 0; i < nbSeq; i++) {
+    const ofCode = of.symbol[sOF] as number
+    const mlCode = ml.symbol[sML] as number
+    const llCode = ll.symbol[sLL] as number
+    if (ofCode > 31) zfail('offset code out of range')
+    const ofValue = 2 ** ofCode + bits.read(ofCode)
+    const matchLength = (ML_BASE[mlCode] as number) + bits.read(ML_BITS[mlCode] as number)
+    const litLength = (LL_BASE[llCode] as number) + bits.read(LL_BITS[llCode] as number)
+    let offset: number
+    if (ofValue > 3) {
+      offset = ofValue - 3
+      rep3 = rep2
+      rep2 = rep1
+      rep1 = offset
+    } else {
+      const idx = litLength === 0 ? ofValue + 1 : ofValue
+      if (idx === 1) {
+        offset = rep1
+      } else if (idx === 2) {
+        offset = rep2
+        rep2 = rep1
+        rep1 = offset
+      } else if (idx === 3) {
+        offset = rep3
+        rep3 = rep2
+        rep2 = rep1
+        rep1 = offset
+      } else {
+        offset = rep1 - 1
+        if (offset === 0) zfail('zero offset')
+        rep3 = rep2
+        rep2 = rep1
+        rep1 = offset
+      }
+    }
+    if (i + 1 < nbSeq) {
+      sLL = (ll.base[sLL] as number) + bits.read(ll.bits[sLL] as number)
+      sML = (ml.base[sML] as number) + bits.read(ml.bits[sML] as number)
+      sOF = (of.base[sOF] as number) + bits.read(of.bits[sOF] as number)
+    }
+    if (lp + litLength > regen) zfail('sequence uses more literals than there are')
+    if (o + litLength + matchLength > oLimit) zfail('sequence runs past the output')
+    if (litLength > 0) {
+      if (litLength > 16) out.set(lit.subarray(lp, lp + litLength), o)
+      else for (let k = 0; k < litLength; k++) out[o + k] = lit[lp + k] as number
+      o += litLength
+      lp += litLength
+    }
+    const from = o - offset
+    if (from < frameStart) zfail('match reaches before the frame')
+    if (offset >= matchLength && matchLength > 32) {
+      out.copyWithin(o, from, from + matchLength)
+    } else {
+      for (let k = 0; k < matchLength; k++) out[o + k] = out[from + k] as number
+    }
+    o += matchLength
+  }
+  if (bits.pos !== 0) zfail('sequence bitstream not fully consumed')
+  st.rep1 = rep1
+  st.rep2 = rep2
+  st.rep3 = rep3
+  const rest = regen - lp
+  if (o + rest > oLimit) zfail('literals run past the output')
+  out.set(lit.subarray(lp, regen), o)
+  return o + rest
+}
+
+/**
+ * Decompresses every frame of src into out, which must be exactly the decompressed size (a
+ * Parquet page header gives it). Throws ZstdError on anything it can't or won't decode.
+ */
+export function zstdDecompressInto(src: Uint8Array, out: Uint8Array): void {
+  let pos = 0
+  let o = 0
+  while (pos < src.length) {
+    if (pos + 4 > src.length) zfail('truncated frame')
+    const magic = ((src[pos] as number) | ((src[pos + 1] as number) << 8) | ((src[pos + 2] as number) << 16) | ((src[pos + 3] as number) << 24)) >>> 0
+    pos += 4
+    if ((magic & 0xfffffff0) === 0x184d2a50) {
+      const size = ((src[pos] as number) | ((src[pos + 1] as number) << 8) | ((src[pos + 2] as number) << 16) | ((src[pos + 3] as number) << 24)) >>> 0
+      pos += 4 + size
+      continue
+    }
+    if (magic !== 0xfd2fb528) zfail('not a zstd frame')
+    const fhd = src[pos++] as number
+    const fcsFlag = fhd >> 6
+    const singleSegment = (fhd >> 5) & 1
+    if (fhd & 8) zfail('reserved frame header bit set')
+    const checksum = (fhd >> 2) & 1
+    const dictFlag = fhd & 3
+    if (!singleSegment) pos++ // window descriptor: the whole output is addressable anyway
+    const dictBytes = dictFlag === 3 ? 4 : dictFlag
+    let dictId = 0
+    for (let i = 0; i < dictBytes; i++) dictId += (src[pos + i] as number) * 2 ** (8 * i)
+    if (dictId !== 0) zfail('dictionaries are not supported')
+    pos += dictBytes
+    const fcsBytes = fcsFlag === 0 ? singleSegment : fcsFlag === 1 ? 2 : fcsFlag === 2 ? 4 : 8
+    let contentSize = -1
+    if (fcsBytes > 0) {
+      contentSize = 0
+      for (let i = 0; i < fcsBytes; i++) contentSize += (src[pos + i] as number) * 2 ** (8 * i)
+      if (fcsBytes === 2) contentSize += 256
+    }
+    pos += fcsBytes
+    const frameStart = o
+    const st: FrameState = { huffman: null, ll: null, of: null, ml: null, rep1: 1, rep2: 4, rep3: 8 }
+    for (;;) {
+      if (pos + 3 > src.length) zfail('truncated block header')
+      const bh = (src[pos] as number) | ((src[pos + 1] as number) << 8) | ((src[pos + 2] as number) << 16)
+      pos += 3
+      const last = bh & 1
+      const type = (bh >> 1) & 3
+      const size = bh >>> 3
+      if (type === 0) {
+        if (pos + size > src.length || o + size > out.length) zfail('raw block out of bounds')
+        out.set(src.subarray(pos, pos + size), o)
+        o += size
+        pos += size
+      } else if (type === 1) {
+        if (pos >= src.length || o + size > out.length) zfail('RLE block out of bounds')
+        out.fill(src[pos] as number, o, o + size)
+        o += size
+        pos += 1
+      } else if (type === 2) {
+        if (pos + size > src.length) zfail('compressed block out of bounds')
+        o = compressedBlock(src, pos, pos + size, out, o, out.length, frameStart, st)
+        pos += size
+      } else {
+        zfail('reserved block type')
+      }
+      if (last) break
+    }
+    if (checksum) pos += 4
+    if (contentSize >= 0 && o - frameStart !== contentSize) zfail('frame size differs from its header')
+  }
+  if (o !== out.length) zfail('decompressed size differs from the page header')
+}
+
+// ---------------------------------------------------------------------------------------------
+// The decoder
+
+/** Growable scratch buffers, kept for the whole decode. */
+class Scratch {
+  rep = new Uint8Array(0)
+  def = new Uint8Array(0)
+  values = new Float32Array(0)
+  page = new Uint8Array(0)
+  /** ZSTD frames this file's pages had that the fast decoder left to fzstd. */
+  zstdFallbacks = 0
+  levels(n: number): void {
+    if (this.rep.length < n) {
+      this.rep = new Uint8Array(n)
+      this.def = new Uint8Array(n)
+    }
+  }
+  floats(n: number): Float32Array {
+    if (this.values.length < n) this.values = new Float32Array(n)
+    return this.values
+  }
+}
+
+/**
+ * Decompresses one page (or the values part of a v2 page). ZSTD goes through the decoder above
+ * into a reused buffer (so the result is only valid until the next page); other codecs through
+ * hyparquet's decompressPage and the given compressors.
+ */
+function decompress(raw: Uint8Array, size: number, codec: CompressionCodec, compressors: Compressors, useOwnZstd: boolean, scratch: Scratch): Uint8Array {
+  if (codec === 'ZSTD' && useOwnZstd) {
+    if (scratch.page.length < size) scratch.page = new Uint8Array(Math.max(size, scratch.page.length * 2))
+    const out = scratch.page.subarray(0, size)
+    try {
+      zstdDecompressInto(raw, out)
+      return out
+    } catch (err) {
+      if (!(err instanceof ZstdError)) throw err
+      scratch.zstdFallbacks++
+    }
+  }
+  return decompressPage(raw, size, codec, compressors)
+}
+
+/** The running output of a decode, shared by all pages of all row groups. */
+interface Output {
+  values: Float32Array
+  lengths: Int32Array
+  nullElements: Uint8Array
+  /** Values written so far. */
+  at: number
+  /** Row being filled (-1 before the first). */
+  row: number
+  anyNull: boolean
+  dataPages: number
+}
+
+/** Values of one data page, already stripped of its levels. */
+interface PageValues {
+  encoding: string | undefined
+  bytes: Uint8Array
+  pos: number
+  end: number
+}
+
+function writeValues(v: PageValues, n: number, shape: LeafShape, dict: Float32Array | undefined, dest: Float32Array, at: number): void {
+  switch (v.encoding) {
+    case 'PLAIN':
+      copyPlain(v.bytes, v.pos, n, shape.type, dest, at)
+      return
+    case 'RLE_DICTIONARY':
+    case 'PLAIN_DICTIONARY':
+      if (!dict) throw new Error('parquet dictionary page missing')
+      if (n > 0) decodeDictionaryIndices(v.bytes, v.pos, v.end, n, dict, dest, at)
+      return
+    case 'BYTE_STREAM_SPLIT':
+      copyByteStreamSplit(v.bytes, v.pos, n, shape.type, dest, at)
+      return
+    default:
+      throw new Unsupported(`value encoding ${String(v.encoding)}`)
+  }
+}
+
+/** Applies one data page's levels and values to the output. */
+function applyPage(out: Output, shape: LeafShape, scratch: Scratch, n: number, allMax: boolean, values: PageValues, dict: Float32Array | undefined): void {
+  const rep = scratch.rep.subarray(0, n)
+  const { lengths } = out
+  const totalRows = lengths.length
+  if (n === 0) return
+  if (out.row < 0 && rep[0] !== 0) throw new Error('parquet column starts inside a row')
+  if (allMax) {
+    // No nulls, no empty lists: every level is one value. Copy them in one go, then walk the
+    // row starts (repetition level 0) to count each row's length.
+    if (out.at + n > out.values.length) throw new Error('parquet column has more values than its metadata says')
+    writeValues(values, n, shape, dict, out.values, out.at)
+    out.at += n
+    let last = 0
+    let row = out.row
+    for (let z = rep.indexOf(0); z !== -1; z = rep.indexOf(0, z + 1)) {
+      if (row >= 0) lengths[row] = (lengths[row] as number) + (z - last)
+      row++
+      if (row >= totalRows) throw new Error('parquet column has more rows than its metadata says')
+      lengths[row] = 0
+      last = z
+    }
+    lengths[row] = (lengths[row] as number) + (n - last)
+    out.row = row
+    return
+  }
+  // Nulls or empty lists: decode the present values aside, then place them level by level.
+  out.anyNull = true
+  const def = scratch.def
+  const { maxDef, defList, defEmpty } = shape
+  let present = 0
+  for (let k = 0; k < n; k++) if (def[k] === maxDef) present++
+  const tmp = scratch.floats(present)
+  writeValues(values, present, shape, dict, tmp, 0)
+  const dest = out.values
+  const { nullElements } = out
+  let at = out.at
+  let row = out.row
+  let vi = 0
+  for (let k = 0; k < n; k++) {
+    if (rep[k] === 0) {
+      row++
+      if (row >= totalRows) throw new Error('parquet column has more rows than its metadata says')
+      lengths[row] = 0
+    }
+    const d = def[k] as number
+    if (d === maxDef) {
+      dest[at++] = tmp[vi++] as number
+      lengths[row] = (lengths[row] as number) + 1
+    } else if (d >= defList) {
+      // An entry of the list whose element is null.
+      dest[at++] = NaN
+      nullElements[row] = 1
+      lengths[row] = (lengths[row] as number) + 1
+    } else {
+      lengths[row] = d < defEmpty ? -1 : 0
+    }
+  }
+  out.at = at
+  out.row = row
+}
+
+function checkAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw signal.reason ?? new Error('aborted')
+}
+
+async function chunkBytes(file: AsyncBuffer | ArrayBuffer, start: number, length: number): Promise<Uint8Array> {
+  if (start < 0 || start + length > file.byteLength) throw new Error('parquet column chunk lies outside the file')
+  // A view, not a copy, when the whole file is already in memory.
+  if (file instanceof ArrayBuffer) return new Uint8Array(file, start, length)
+  return new Uint8Array(await file.slice(start, start + length))
+}
+
+async function decodeFlat(
+  file: AsyncBuffer | ArrayBuffer,
+  metadata: FileMetaData,
+  columnName: string,
+  groups: number[],
+  compressors: Compressors,
+  useOwnZstd: boolean,
+  signal: AbortSignal | undefined,
+  stats: Partial<DecodeStats>,
+): Promise<RawEmbeddings> {
+  if (!LITTLE_ENDIAN) throw new Unsupported('big-endian platform')
+  const shape = leafShape(metadata, columnName)
+  const leafPath = shape.path.join('.')
+  const chunks: ColumnChunk[] = []
+  let totalRows = 0
+  let totalLevels = 0
+  for (const g of groups) {
+    const rowGroup = metadata.row_groups[g]
+    if (!rowGroup) throw new Error(`parquet row group ${g} not found`)
+    const chunk = rowGroup.columns.find((c) => c.meta_data?.path_in_schema.join('.') === leafPath)
+    if (!chunk?.meta_data) throw new Error(`parquet column chunk ${leafPath} not found in row group ${g}`)
+    if (chunk.file_path) throw new Unsupported('column chunk in another file')
+    chunks.push(chunk)
+    totalRows += Number(rowGroup.num_rows)
+    totalLevels += Number(chunk.meta_data.num_values)
+  }
+
+  const out: Output = {
+    // One entry per level is an upper bound on values; without nulls it is exact.
+    values: new Float32Array(totalLevels),
+    lengths: new Int32Array(totalRows),
+    nullElements: new Uint8Array(totalRows),
+    at: 0,
+    row: -1,
+    anyNull: false,
+    dataPages: 0,
+  }
+  const scratch = new Scratch()
+  let rowsBefore = 0
+  let bytesRead = 0
+
+  for (let gi = 0; gi < chunks.length; gi++) {
+    checkAborted(signal)
+    const meta = (chunks[gi] as ColumnChunk).meta_data as NonNullable<ColumnChunk['meta_data']>
+    const { codec } = meta
+    const start = Number(meta.dictionary_page_offset || meta.data_page_offset)
+    const length = Number(meta.total_compressed_size)
+    const bytes = await chunkBytes(file, start, length)
+    checkAborted(signal)
+    bytesRead += length
+    const reader = { view: new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength), offset: 0 }
+    const levelsInChunk = Number(meta.num_values)
+    let levelsSeen = 0
+    let dict: Float32Array | undefined
+
+    while (levelsSeen < levelsInChunk) {
+      if (reader.offset >= bytes.length) throw new Error('parquet column chunk ends before all its values')
+      const header: PageHeader = parquetHeader(reader)
+      const pageStart = reader.offset
+      const compressedSize = header.compressed_page_size
+      reader.offset += compressedSize
+      if (reader.offset > bytes.length) throw new Error('parquet page runs past its column chunk')
+      const raw = bytes.subarray(pageStart, pageStart + compressedSize)
+
+      if (header.type === 'DICTIONARY_PAGE') {
+        const dph = header.dictionary_page_header
+        if (!dph) throw new Error('parquet dictionary page header is undefined')
+        if (dph.encoding !== 'PLAIN' && dph.encoding !== 'PLAIN_DICTIONARY') throw new Unsupported(`dictionary encoding ${String(dph.encoding)}`)
+        const page = decompress(raw, header.uncompressed_page_size, codec, compressors, useOwnZstd, scratch)
+        dict = readDictionary(page, dph.num_values, shape.type)
+        continue
+      }
+
+      let n: number
+      let values: PageValues
+      let levelBytes: Uint8Array
+      let repStart: number
+      let repEnd: number
+      let defStart: number
+      let defEnd: number
+      if (header.type === 'DATA_PAGE') {
+        const dph = header.data_page_header
+        if (!dph) throw new Error('parquet data page header is undefined')
+        if (dph.repetition_level_encoding !== 'RLE' || dph.definition_level_encoding !== 'RLE') {
+          throw new Unsupported(`level encoding ${String(dph.definition_level_encoding)}`)
+        }
+        n = dph.num_values
+        const page = decompress(raw, header.uncompressed_page_size, codec, compressors, useOwnZstd, scratch)
+        const view = new DataView(page.buffer, page.byteOffset, page.byteLength)
+        let pos = 0
+        repStart = 4
+        repEnd = repStart + view.getUint32(pos, true)
+        pos = repEnd
+        defStart = pos + 4
+        defEnd = defStart + view.getUint32(pos, true)
+        pos = defEnd
+        if (defEnd > page.length) throw new Error('parquet levels run past their page')
+        levelBytes = page
+        values = { encoding: dph.encoding, bytes: page, pos, end: page.length }
+      } else if (header.type === 'DATA_PAGE_V2') {
+        const dph = header.data_page_header_v2
+        if (!dph) throw new Error('parquet data page header v2 is undefined')
+        n = dph.num_values
+        repStart = 0
+        repEnd = dph.repetition_levels_byte_length
+        defStart = repEnd
+        defEnd = defStart + dph.definition_levels_byte_length
+        if (defEnd > raw.length) throw new Error('parquet levels run past their page')
+        levelBytes = raw
+        let body = raw.subarray(defEnd)
+        if (dph.is_compressed !== false && codec !== 'UNCOMPRESSED') {
+          body = decompress(body, header.uncompressed_page_size - defEnd, codec, compressors, useOwnZstd, scratch)
+        }
+        values = { encoding: dph.encoding, bytes: body, pos: 0, end: body.length }
+      } else {
+        // Index pages and anything newer carry no values of this column.
+        continue
+      }
+
+      out.dataPages++
+      levelsSeen += n
+      if (levelsSeen > levelsInChunk) throw new Error('parquet column chunk has more values than its metadata says')
+      scratch.levels(n)
+      // Every row starts with repetition level 0; the first level of a chunk must be one.
+      decodeLevels(levelBytes, repStart, repEnd, shape.repWidth, n, scratch.rep, -1)
+      const allMax = decodeLevels(levelBytes, defStart, defEnd, shape.defWidth, n, scratch.def, shape.maxDef)
+      if (levelsSeen === n && n > 0 && scratch.rep[0] !== 0) throw new Error('parquet column chunk starts inside a row')
+      applyPage(out, shape, scratch, n, allMax, values, dict)
+      checkAborted(signal)
+    }
+    rowsBefore += Number(metadata.row_groups[groups[gi] as number]?.num_rows ?? 0)
+    if (out.row + 1 !== rowsBefore) throw new Error(`parquet row group ${groups[gi]}: its column has a different number of rows than the row group`)
+  }
+
+  const { lengths } = out
+  let dims = 0
+  for (let r = 0; r < totalRows; r++) {
+    if ((lengths[r] as number) > 0) {
+      dims = lengths[r] as number
+      break
+    }
+  }
+  let uniform = !out.anyNull && totalRows > 0
+  if (uniform) {
+    for (let r = 0; r < totalRows; r++) {
+      if (lengths[r] !== dims) {
+        uniform = false
+        break
+      }
+    }
+  }
+  stats.path = uniform ? 'flat' : 'levels'
+  stats.reason = uniform ? undefined : out.anyNull ? 'null or empty lists or null elements' : 'rows of different lengths'
+  stats.dims = dims
+  stats.rows = totalRows
+  stats.dataPages = out.dataPages
+  stats.bytesRead = bytesRead
+  stats.zstdFallbacks = scratch.zstdFallbacks
+  const values = out.at === out.values.length ? out.values : out.values.slice(0, out.at)
+  return { values, lengths, nullElements: out.nullElements }
+}
+
+/** The general path: hyparquet's row API over this one column, flattened. */
+async function decodeRows(
+  file: AsyncBuffer | ArrayBuffer,
+  metadata: FileMetaData,
+  columnName: string,
+  groups: number[],
+  compressors: Compressors,
+): Promise<RawEmbeddings> {
+  const starts: number[] = []
+  let rowStart = 0
+  for (const rg of metadata.row_groups) {
+    starts.push(rowStart)
+    rowStart += Number(rg.num_rows)
+  }
+  const rows: unknown[] = []
+  for (const g of groups) {
+    const rg = metadata.row_groups[g]
+    if (!rg) throw new Error(`parquet row group ${g} not found`)
+    const groupStart = starts[g] as number
+    const groupRows = Number(rg.num_rows)
+    const part = new Array<unknown>(groupRows)
+    await parquetRead({
+      file,
+      metadata,
+      columns: [columnName],
+      compressors,
+      rowStart: groupStart,
+      rowEnd: groupStart + groupRows,
+      onChunk(chunk: ColumnData) {
+        if (chunk.columnName !== columnName) return
+        const end = Math.min(chunk.rowEnd, groupStart + groupRows)
+        for (let r = Math.max(chunk.rowStart, groupStart); r < end; r++) part[r - groupStart] = chunk.columnData[r - chunk.rowStart]
+      },
+    })
+    for (const v of part) rows.push(v)
+  }
+  return rawEmbeddingsFromRows(rows)
+}
+
+/**
+ * Reads one list<float> / fixed_size_list<float> column into RawEmbeddings: exactly what
+ * `rawEmbeddingsFromRows` gives over hyparquet's rows of that column, without building them.
+ * Reads only that column's chunks (one slice per row group). Throws what hyparquet throws for a
+ * file neither path can read, and the signal's reason when aborted.
+ */
+export async function decodeEmbeddingColumn(
+  file: AsyncBuffer | ArrayBuffer,
+  metadata: FileMetaData,
+  columnName: string,
+  opts: DecodeEmbeddingOptions = {},
+): Promise<RawEmbeddings> {
+  const { signal } = opts
+  const stats = opts.stats ?? {}
+  const compressors = opts.compressors ?? defaultCompressors
+  const groups = opts.rowGroups ?? metadata.row_groups.map((_, i) => i)
+  checkAborted(signal)
+  try {
+    return await decodeFlat(file, metadata, columnName, groups, compressors, !opts.compressors?.ZSTD, signal, stats)
+  } catch (err) {
+    if (signal?.aborted) throw signal.reason ?? err
+    stats.path = 'rows'
+    stats.reason = err instanceof Error ? err.message : String(err)
+    stats.dataPages = 0
+  }
+  const raw = await decodeRows(file, metadata, columnName, groups, compressors)
+  checkAborted(signal)
+  let dims = 0
+  for (const len of raw.lengths) {
+    if (len > 0) {
+      dims = len
+      break
+    }
+  }
+  stats.dims = dims
+  stats.rows = raw.lengths.length
+  return raw
+}

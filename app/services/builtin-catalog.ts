@@ -1,0 +1,69 @@
+// The published sets the dataset picker offers, in the catalog format (app/lib/catalog/catalog.ts).
+// Facts from ../shared/DATA.md. The offline demo is served by the app itself.
+
+import { parseCatalog, type CatalogEntry } from '../lib/catalog/catalog.ts'
+
+const SOURCE_COOP = 'https://data.source.coop'
+
+export function builtinCatalog(demoUrl: string): CatalogEntry[] {
+  return parseCatalog(
+    {
+      version: 1,
+      datasets: [
+        {
+          id: 'demo',
+          title: 'Demo: Clay v0, Seward Peninsula (offline)',
+          description: 'One real file, 417 chips; works without a network.',
+          href: demoUrl,
+          layout: 'file',
+          model: { name: 'Clay v0', dims: 768 },
+          licence: 'ODC-BY-1.0',
+          attribution: 'Clay embeddings, Clay / Radiant Earth',
+        },
+        {
+          id: 'clay-v0',
+          title: 'Clay v0, global (Sentinel-2)',
+          description: 'About 1.2 M chips of 5.12 km in about 2,400 files, 2022–2023.',
+          href: `${SOURCE_COOP}/clay/clay-model-v0-embeddings/`,
+          layout: 'prefix',
+          model: { name: 'Clay v0', dims: 768 },
+          licence: 'ODC-BY-1.0',
+          attribution: 'Clay embeddings, Clay / Radiant Earth',
+        },
+        {
+          id: 'clay-v1-5-s2',
+          title: 'Clay v1.5, Sentinel-2',
+          description: '2.56 km chips, 1024-d.',
+          href: `${SOURCE_COOP}/clay/clay-v1-5-sentinel2/`,
+          layout: 'prefix',
+          model: { name: 'Clay v1.5', dims: 1024 },
+          attribution: 'Clay embeddings, Clay / Radiant Earth',
+        },
+        {
+          id: 'clay-v1-5-naip',
+          title: 'Clay v1.5, NAIP (USA, aerial)',
+          description: '256 px chips of US aerial imagery, one file per scene (6.6 TB): open a state and year folder.',
+          href: `${SOURCE_COOP}/clay/clay-v1-5-naip-2/`,
+          layout: 'prefix',
+          model: { name: 'Clay v1.5', dims: 1024 },
+          attribution: 'Clay embeddings, Clay / Radiant Earth',
+        },
+        {
+          id: 'lgnd-clay-v1-5-s2',
+          title: 'LGND Clay v1.5, Sentinel-2 L2A',
+          description: 'Partitioned by grid zone, year and month.',
+          href: `${SOURCE_COOP}/clay/lgnd-clay-v1-5-sentinel-2-l2a/`,
+          layout: 'prefix',
+          model: { name: 'Clay v1.5', dims: 1024 },
+          attribution: 'LGND / Clay',
+        },
+      ],
+    },
+    demoUrl,
+  ).entries
+}
+
+/** The built-in entry a URL opens, if it is one of them. */
+export function builtinEntry(url: string, demoUrl: string): CatalogEntry | undefined {
+  return builtinCatalog(demoUrl).find((e) => e.href === url)
+}

@@ -1,0 +1,69 @@
+// Ranks the loaded chips whenever the examples, the mode or the loaded data change. One ranking
+// runs at a time; changes that arrive meanwhile are folded into one more ranking after it, so a
+// dataset that grows file by file is re-ranked as fast as ranking allows and never more.
+
+import { isAbortError } from '../../workers/rpc/rpc.ts'
+import type { SearchClient } from '../../workers/search/client.ts'
+import { useAppStore, type AppState } from '../state/store.ts'
+import { registry } from './registry.ts'
+
+export interface RankingService {
+  /** Rank again soon (the data changed). */
+  request(): void
+  stop(): void
+}
+
+export function startRankingService(search: SearchClient): RankingService {
+  const store = useAppStore
+  let running = false
+  let again = false
+
+  function clear(): void {
+    if (registry.ranking === null) return
+    registry.ranking = null
+    store.setState((s) => ({ rankingVersion: s.rankingVersion + 1, rankingStatus: 'idle' }))
+  }
+
+  async function run(): Promise<void> {
+    const chips = registry.chips
+    if (!chips) return clear()
+    const { positives, negatives, mode } = store.getState()
+    const rows = (ids: string[]) => ids.map((id) => chips.rowOf(id)).filter((r): r is number => r !== undefined)
+    const pos = rows(positives)
+    if (pos.length === 0) return clear()
+    const epoch = registry.epoch
+    store.setState({ rankingStatus: 'ranking' })
+    try {
+      const result = await search.call('rank', { epoch, positives: pos, negatives: rows(negatives), mode })
+      if (result && result.epoch === registry.epoch) {
+        registry.ranking = { epoch: result.epoch, scores: result.scores, order: result.order }
+        store.setState((s) => ({ rankingVersion: s.rankingVersion + 1, rankingStatus: 'ready' }))
+      } else if (!result) clear()
+    } catch (err) {
+      if (isAbortError(err)) return
+      store.setState({ rankingStatus: 'idle' })
+      store.getState().notify('error', err instanceof Error ? err.message : String(err))
+    }
+  }
+
+  function request(): void {
+    if (running) {
+      again = true
+      return
+    }
+    running = true
+    void run().finally(() => {
+      running = false
+      if (again) {
+        again = false
+        request()
+      }
+    })
+  }
+
+  const unsubscribe = store.subscribe((s: AppState, prev: AppState) => {
+    if (s.positives !== prev.positives || s.negatives !== prev.negatives || s.mode !== prev.mode) request()
+  })
+
+  return { request, stop: unsubscribe }
+}

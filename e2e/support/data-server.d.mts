@@ -1,0 +1,44 @@
+// Types for data-server.mjs (the e2e data server), for tests that start it in-process.
+import type { SyntheticManifest } from '../../scripts/make-synthetic-sets.mjs'
+
+export interface DataServerOptions {
+  /** The CORS port (0: any free one); default 4180. */
+  port?: number
+  /** The port without CORS headers (0: any free one); default 4181. */
+  noCorsPort?: number
+  /** Where the generated fixtures go; default e2e/.fixtures. */
+  dir?: string
+  /** Where the synthetic sets go (the `synthetic` bucket); default <dir>/sets. */
+  setsDir?: string
+  /** The real sample folder (the `clay-v0-sample` bucket); default $CHIPFINDER_FIXTURES/clay-v0. */
+  clayDir?: string
+  log?: (line: string) => void
+}
+
+export interface DataServer {
+  port: number
+  noCorsPort: number
+  /** http://127.0.0.1:<port> */
+  url: string
+  /** http://127.0.0.1:<noCorsPort> */
+  noCorsUrl: string
+  fixturesDir: string
+  setsDir: string
+  manifest: SyntheticManifest
+  /** Stops both servers, cutting open connections and pending slow answers. */
+  close(): Promise<void>
+}
+
+export interface FaultSpec {
+  status: number | null
+  failFirst: number | null
+  slowMs: number
+  truncate: boolean
+  listStatus: number | null
+  ignoreRange: boolean
+}
+
+/** Writes the fixtures and synthetic sets, then listens on both ports of 127.0.0.1. */
+export function startDataServer(options?: DataServerOptions): Promise<DataServer>
+/** The faults of an /s3-fault/<spec>/ route, or why the spec is wrong. */
+export function parseFaultSpec(spec: string): FaultSpec | string

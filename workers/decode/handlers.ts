@@ -1,0 +1,59 @@
+// Reading one file, as a plain async function: the decode worker runs it, and so do tests
+// in-process.
+
+import { fileNameFromUrl, openRangeBuffer } from '../../app/lib/http/range-buffer.ts'
+import { readEmbeddings } from '../../app/lib/geoparquet/read-embeddings.ts'
+import { DatasetError, type ReadProgress } from '../../app/lib/geoparquet/types.ts'
+import type { HandlerContext, Handlers } from '../rpc/rpc.ts'
+import type { DecodeProtocol, DecodedFile, FileSource } from './protocol.ts'
+
+export interface DecodeOptions {
+  /** The fetch to read with (retries and caching are layered on it by the caller). */
+  fetch?: typeof fetch
+}
+
+async function decode(source: FileSource, ctx: HandlerContext<ReadProgress>, options: DecodeOptions): Promise<DecodedFile> {
+  let bytesRead = 0
+  let totalBytes: number | null = null
+  let table
+  if (source.kind === 'file') {
+    totalBytes = source.file.size
+    if (totalBytes === 0) throw new DatasetError('empty', source.fileName, `${source.fileName} is empty (0 bytes).`)
+    const buffer = await source.file.arrayBuffer()
+    bytesRead = buffer.byteLength
+    ctx.progress({ bytesRead, totalBytes, chips: 0 })
+    table = await readEmbeddings(buffer, {
+      fileName: source.fileName,
+      signal: ctx.signal,
+      onProgress: (p) => ctx.progress({ ...p, bytesRead, totalBytes }),
+    })
+  } else {
+    const fileName = fileNameFromUrl(source.url)
+    const file = await openRangeBuffer(source.url, {
+      signal: ctx.signal,
+      fileName,
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+      onBytes: (read, total) => {
+        bytesRead = read
+        totalBytes = total
+        ctx.progress({ bytesRead, totalBytes, chips: 0 })
+      },
+    })
+    table = await readEmbeddings(file, {
+      fileName,
+      signal: ctx.signal,
+      bytesRead: () => bytesRead,
+      onProgress: (p) => ctx.progress({ ...p, bytesRead, totalBytes }),
+    })
+  }
+  return {
+    summary: table.summary,
+    embeddings: table.embeddings,
+    skipped: table.skipped,
+    chips: { ids: table.ids, dates: table.dates, sourceUrls: table.sourceUrls, ringCoords: table.ringCoords, ringStarts: table.ringStarts },
+  }
+}
+
+export function createDecodeHandlers(options: DecodeOptions = {}): Handlers<DecodeProtocol> {
+  return { decode: ({ source }, ctx) => decode(source, ctx, options) }
+}
