@@ -1,5 +1,5 @@
 // Timing helpers and the results file shared by the benchmarks.
-import { writeFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 
 export interface BenchRecord {
@@ -38,4 +38,27 @@ export function writeResults(): void {
   const rows = records.map((r) => [r.name, `${r.value.toFixed(r.value < 10 ? 2 : 1)} ${r.unit}`, r.peer ?? '', r.ratio === undefined ? '' : `${r.ratio.toFixed(2)}×`])
   const widths = [0, 1, 2, 3].map((c) => Math.max(...rows.map((row) => row[c]!.length), 4))
   console.log(`\n${rows.map((row) => row.map((cell, c) => cell.padEnd(widths[c]!)).join('  ')).join('\n')}\n\nwritten to ${file}`)
+}
+
+/**
+ * Like writeResults, but keeps the records other bench files left in results.json (each bench
+ * file runs in its own process, with its own `records`): records of the same name are replaced,
+ * the rest kept. The table printed is this file's records.
+ */
+export function mergeResults(): void {
+  const file = path.resolve(import.meta.dirname, 'results.json')
+  let kept: BenchRecord[] = []
+  try {
+    const previous = JSON.parse(readFileSync(file, 'utf8')) as { records?: BenchRecord[] }
+    const mine = new Set(records.map((r) => r.name))
+    kept = (previous.records ?? []).filter((r) => !mine.has(r.name))
+  } catch {
+    // No results yet, or unreadable: start afresh.
+  }
+  const all = [...kept, ...records]
+  const machine = { node: process.version, platform: `${process.platform}-${process.arch}`, date: new Date().toISOString() }
+  writeFileSync(file, `${JSON.stringify({ machine, records: all }, null, 2)}\n`)
+  const rows = records.map((r) => [r.name, `${r.value.toFixed(r.value < 10 ? 2 : 1)} ${r.unit}`, r.peer ?? '', r.ratio === undefined ? '' : `${r.ratio.toFixed(2)}×`, r.note ?? ''])
+  const widths = [0, 1, 2, 3, 4].map((c) => Math.max(...rows.map((row) => row[c]!.length), 4))
+  console.log(`\n${rows.map((row) => row.map((cell, c) => cell.padEnd(widths[c]!)).join('  ')).join('\n')}\n\nmerged into ${file}`)
 }

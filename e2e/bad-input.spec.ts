@@ -28,7 +28,6 @@ const CASES: BadCase[] = [
   file('ragged.parquet', /different embedding lengths/),
   file('all-nan.parquet', /NaN/),
   file('no-geometry.parquet', /geometry|footprint/i),
-  file('web-mercator.parquet', /3857/),
 ]
 
 test.describe('a dataset link that cannot be opened', () => {

@@ -65,3 +65,18 @@ test('a file dropped on the page opens the same way', async ({ page }) => {
   await expect(app.datasetLabel).toContainText(/^30 chips · dropped\.parquet · 16-d/)
   await expect(page.getByText('Drop a GeoParquet file to open it')).toBeHidden()
 })
+
+test('a file in Web Mercator (EPSG:3857) is reprojected to longitude and latitude', async ({ page }) => {
+  const app = new AppPage(page)
+  await app.open({ dataset: dataUrls.file('web-mercator.parquet') })
+  await expect(app.datasetLabel).toContainText(/^30 chips · web-mercator\.parquet/, { timeout: 30_000 })
+  await app.waitForIdle()
+  const ids = await page.evaluate(() => window.__chipfinder!.chipIds())
+  await app.clickChip(ids[0]!)
+  await app.expectTopResult(ids[0]!)
+  const [geo] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-geojson').click()])
+  const fc = JSON.parse(await readFile((await geo.path())!, 'utf8'))
+  const coords = fc.features.flatMap((f: { geometry: { coordinates: number[][][] } }) => f.geometry.coordinates[0])
+  // The same place as small-valid.parquet, near lon −165, lat 65, not metres read as degrees.
+  expect(coords.every(([x, y]: number[]) => x! > -170 && x! < -160 && y! > 60 && y! < 70)).toBe(true)
+})

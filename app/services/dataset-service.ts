@@ -10,7 +10,7 @@
 import { ChipCollection } from '../lib/chip-collection.ts'
 import { guessLayout, parseCatalog, type CatalogEntry } from '../lib/catalog/catalog.ts'
 import { bboxRing, estimateEmbeddingBytes, planLoads, ringBBox, unionBBox, type BBox, type FileRecord } from '../lib/catalog/load-plan.ts'
-import { listObjects, parseS3Url } from '../lib/catalog/s3-list.ts'
+import { listObjects, parseS3Url, type S3Location } from '../lib/catalog/s3-list.ts'
 import { clayV0FileInfo, mgrsTileFootprint } from '../lib/catalog/mgrs-tile.ts'
 import { readFooter } from '../lib/geoparquet/footer.ts'
 import { DatasetError, type FileSummary } from '../lib/geoparquet/types.ts'
@@ -268,12 +268,21 @@ export function startDatasetService(deps: { search: SearchClient; pool: DecodePo
    */
   async function listFolder(url: string, title: string, signal: AbortSignal) {
     const first = parseS3Url(url)
-    const tries = first.style === 'path-style' ? [1, 2, 3].map((n) => parseS3Url(url, { bucketSegments: n })) : [first]
+    const tries: S3Location[] = []
+    if (first.style !== 'path-style') tries.push(first)
+    else
+      for (const n of [1, 2, 3]) {
+        try {
+          const s3 = parseS3Url(url, { bucketSegments: n })
+          if (!tries.some((t) => t.listUrl === s3.listUrl)) tries.push(s3)
+        } catch {
+          // Fewer segments than that: no bucket at this depth.
+        }
+      }
+    // 403 says the most (the bucket is there but refuses); 400 and 404 mostly say "not a bucket here".
+    const telling = (err: unknown) => (err instanceof DatasetError ? (err.status === 403 ? 3 : err.status === 400 || err.status === 404 ? 1 : 2) : 2)
     let failure: unknown = null
-    const seen = new Set<string>()
     for (const s3 of tries) {
-      if (s3.bucket === '' || seen.has(s3.listUrl)) continue
-      seen.add(s3.listUrl)
       try {
         const listing = await listObjects(s3.listUrl, { prefix: s3.prefix, signal, fetch: fetchForLists, label: title })
         return { s3, listing }
@@ -281,7 +290,7 @@ export function startDatasetService(deps: { search: SearchClient; pool: DecodePo
         if (isAbortError(err)) throw err
         // No network or no CORS looks the same at every depth: stop at once.
         if (err instanceof DatasetError && err.code === 'network') throw err
-        if (failure === null || (failure instanceof DatasetError && failure.status === 404)) failure = err
+        if (failure === null || telling(err) > telling(failure)) failure = err
       }
     }
     throw failure

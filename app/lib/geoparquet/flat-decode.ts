@@ -191,6 +191,7 @@ function decodeDictionaryIndices(src: Uint8Array, pos: number, end: number, n: n
   if (width > 24) throw new Unsupported(`dictionary index width ${width}`)
   const mask = width === 0 ? 0 : (1 << width) - 1
   const valueBytes = (width + 7) >> 3
+  const view = new DataView(src.buffer, src.byteOffset, src.byteLength)
   let i = 0
   while (i < n) {
     if (cursor >= end) throw new Error('parquet dictionary indices end early')
@@ -198,18 +199,21 @@ function decodeDictionaryIndices(src: Uint8Array, pos: number, end: number, n: n
     if (header & 1) {
       const groups = header >>> 1
       const count = Math.min(groups * 8, n - i)
-      let p = cursor
-      let acc = 0
-      let bits = 0
+      // One little-endian 32-bit load per index (width ≤ 24 plus a shift ≤ 7 fits), while four
+      // bytes remain; the last few go byte by byte.
+      let bit = cursor * 8
       let o = at + i
-      for (let k = 0; k < count; k++) {
-        while (bits < width) {
-          acc |= (src[p++] as number) << bits
-          bits += 8
-        }
-        const idx = acc & mask
-        acc >>>= width
-        bits -= width
+      const stop = o + count
+      const fastBits = (src.length - 4) * 8
+      while (o < stop && bit <= fastBits) {
+        const idx = (view.getUint32(bit >>> 3, true) >>> (bit & 7)) & mask
+        if (idx >= dictLength) throw new Error('parquet dictionary index out of range')
+        out[o++] = dict[idx] as number
+        bit += width
+      }
+      while (o < stop) {
+        let idx = 0
+        for (let b = 0; b < width; b++, bit++) idx |= (((src[bit >>> 3] ?? 0) >>> (bit & 7)) & 1) << b
         if (idx >= dictLength) throw new Error('parquet dictionary index out of range')
         out[o++] = dict[idx] as number
       }
@@ -638,43 +642,47 @@ function huffman4(src: Uint8Array, start: number, end: number, h: Huffman, out: 
     for (; n > 0; n--) {
     let b = (pA >>> 3) - 3
     let w = dv.getInt32(b, true)
-    let top = pA - (b << 3)
-    let e = table[(w >>> (top - maxBits)) & mask] as number
+    // Shift of the next maxBits-bit window inside w.
+    let sh = pA - (b << 3) - maxBits
+    let e = table[(w >>> sh) & mask] as number
     out[oA++] = e
-    top -= e >>> 8
-    e = table[(w >>> (top - maxBits)) & mask] as number
+    sh -= e >>> 8
+    e = table[(w >>> sh) & mask] as number
     out[oA++] = e
-    pA = (b << 3) + top - (e >>> 8)
+    pA = (b << 3) + sh + maxBits - (e >>> 8)
 
     b = (pB >>> 3) - 3
     w = dv.getInt32(b, true)
-    top = pB - (b << 3)
-    e = table[(w >>> (top - maxBits)) & mask] as number
+    // Shift of the next maxBits-bit window inside w.
+    sh = pB - (b << 3) - maxBits
+    e = table[(w >>> sh) & mask] as number
     out[oB++] = e
-    top -= e >>> 8
-    e = table[(w >>> (top - maxBits)) & mask] as number
+    sh -= e >>> 8
+    e = table[(w >>> sh) & mask] as number
     out[oB++] = e
-    pB = (b << 3) + top - (e >>> 8)
+    pB = (b << 3) + sh + maxBits - (e >>> 8)
 
     b = (pC >>> 3) - 3
     w = dv.getInt32(b, true)
-    top = pC - (b << 3)
-    e = table[(w >>> (top - maxBits)) & mask] as number
+    // Shift of the next maxBits-bit window inside w.
+    sh = pC - (b << 3) - maxBits
+    e = table[(w >>> sh) & mask] as number
     out[oC++] = e
-    top -= e >>> 8
-    e = table[(w >>> (top - maxBits)) & mask] as number
+    sh -= e >>> 8
+    e = table[(w >>> sh) & mask] as number
     out[oC++] = e
-    pC = (b << 3) + top - (e >>> 8)
+    pC = (b << 3) + sh + maxBits - (e >>> 8)
 
     b = (pD >>> 3) - 3
     w = dv.getInt32(b, true)
-    top = pD - (b << 3)
-    e = table[(w >>> (top - maxBits)) & mask] as number
+    // Shift of the next maxBits-bit window inside w.
+    sh = pD - (b << 3) - maxBits
+    e = table[(w >>> sh) & mask] as number
     out[oD++] = e
-    top -= e >>> 8
-    e = table[(w >>> (top - maxBits)) & mask] as number
+    sh -= e >>> 8
+    e = table[(w >>> sh) & mask] as number
     out[oD++] = e
-    pD = (b << 3) + top - (e >>> 8)
+    pD = (b << 3) + sh + maxBits - (e >>> 8)
     }
   }
   // Finish each stream on its own, from where the interleaved loop left it.

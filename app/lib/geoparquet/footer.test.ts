@@ -12,6 +12,7 @@ import { parquetMetadata } from 'hyparquet'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { serveFileWithRange } from '../../../scripts/lib/serve-range.mjs'
 import { checkIdentity, datasetIdentity, FOOTER_TAIL_BYTES, parseArrowSchema, readFooter, type DatasetIdentity, type FileFooter } from './footer.ts'
+import { openRangeBuffer } from '../http/range-buffer.ts'
 import { readEmbeddings } from './read-embeddings.ts'
 import * as layouts from './test-layouts.ts'
 import { DatasetError } from './types.ts'
@@ -215,6 +216,20 @@ describe('readFooter over HTTP: requests and bytes', () => {
     const f = await readFooter(`${base}/${big.name}`, { byteLength: size })
     expect(requests().map((r) => r.range)).toEqual([`bytes=${size - FOOTER_TAIL_BYTES}-${size - 1}`, `bytes=${size - footerLength}-${size - FOOTER_TAIL_BYTES - 1}`])
     expect(f).toMatchObject({ rows: 3, dims: 8, requests: 2, bytesRead: footerLength })
+  })
+
+  it('a loader can open the file once: footer through the RangeBuffer, then the data with the footer it already has', async () => {
+    const buffer = await openRangeBuffer(`${base}/${REAL_NAME}`)
+    const footer = await readFooter(buffer, { fileName: REAL_NAME, keepMetadata: true })
+    expect(footer).toMatchObject({ requests: 1, bytesRead: FOOTER_TAIL_BYTES, rows: 417 })
+    const before = requests().length
+    const t = await readEmbeddings(buffer, { fileName: REAL_NAME, metadata: footer.metadata })
+    expect(t.summary.count).toBe(417)
+    const dataRanges = requests().slice(before).map((r) => r.range as string)
+    // The data requests stop short of the footer's tail, which is already in the buffer's cache.
+    const ends = dataRanges.map((r) => Number(/-(\d+)$/.exec(r)?.[1]))
+    expect(Math.max(...ends)).toBeLessThan(REAL_SIZE - FOOTER_TAIL_BYTES)
+    expect(dataRanges.length).toBeLessThanOrEqual(3)
   })
 
   it("says 'changed' when the server's size isn't the listed one", async () => {

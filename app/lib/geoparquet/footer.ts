@@ -10,7 +10,7 @@
 
 import { parquetMetadata, parquetSchema } from 'hyparquet'
 import type { AsyncBuffer, FileMetaData, SchemaTree } from 'hyparquet'
-import { fileNameFromUrl, openRangeBuffer } from '../http/range-buffer.ts'
+import { fileNameFromUrl, openRangeBuffer, type RangeBuffer } from '../http/range-buffer.ts'
 import { bboxToLonLat, crsLabel, resolveCrs, type GeoCrs } from './geo-metadata.ts'
 import {
   DATE_COLUMN_NAMES,
@@ -72,9 +72,9 @@ export interface FileFooter {
   sourceModel: string | null
   family: ModelFamily
   modelLabel: string | null
-  /** HTTP requests this read made (0 for an in-memory buffer). */
+  /** HTTP requests this read made (for a URL, or a RangeBuffer; 0 for other buffers). */
   requests: number
-  /** Bytes fetched for it. */
+  /** Bytes fetched for it (same cases). */
   bytesRead: number
   /** The parsed footer, only with `keepMetadata` (pass it to readEmbeddings to skip re-reading). */
   metadata?: FileMetaData
@@ -489,6 +489,16 @@ export async function readFooter(source: string | AsyncBuffer | ArrayBuffer, opt
     file = { byteLength: source.byteLength, slice: (s, e) => source.slice(s, e) }
   } else {
     file = source
+    // A RangeBuffer the caller opened (to read the data through it next): count what this read adds.
+    const counted = source as Partial<Pick<RangeBuffer, 'requests' | 'bytesRead'>>
+    if (typeof counted.requests === 'function' && typeof counted.bytesRead === 'function') {
+      const r = counted.requests
+      const b = counted.bytesRead
+      const r0 = r()
+      const b0 = b()
+      requests = () => r() - r0
+      bytesRead = () => b() - b0
+    }
   }
 
   const bytes = await footerBytes(file, fileName)

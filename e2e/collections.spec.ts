@@ -1,0 +1,174 @@
+// Datasets of many files on object storage: listing, coverage before any embeddings are read,
+// loading what is in view, searching across tiles, cancelling, the browser cache, retries and
+// failures. Served by the local S3-compatible data server over synthetic sets whose planted
+// clusters (scripts/make-synthetic-sets.mjs) say what a search must find.
+import { test, expect, anyOf, CORS_BLOCKED, FAILED_RESOURCE } from './support/test'
+import { AppPage } from './support/app-page'
+import { s3Urls } from './support/servers'
+import type { Page } from '@playwright/test'
+
+interface Manifest {
+  files: { key: string; set: string; mgrs: string | null; bbox: [number, number, number, number]; rows: number }[]
+  planted: Record<string, Record<string, { ids: string[] }>>
+}
+
+// Wide enough to hold all six Alaska tiles (03W…), with no other region near.
+const ALASKA: [number, number, number, number] = [-167.6, 64.6, -162.4, 67.0]
+const FOLDER = s3Urls.folder('synthetic', 'clay-v0-global')
+
+// Probing how deep the bucket sits in a path-style link costs one 404 (dataset-service.ts).
+test.use({ allowedConsoleErrors: FAILED_RESOURCE })
+
+async function manifest(page: Page): Promise<Manifest> {
+  return (await page.request.get(s3Urls.manifest())).json()
+}
+
+async function openFolder(app: AppPage, url = FOLDER): Promise<void> {
+  await app.open({ dataset: url })
+  await expect(app.page.getByTestId('file-counts')).toContainText(/26 files · 26 located/, { timeout: 30_000 })
+}
+
+async function jumpTo(app: AppPage, bbox: [number, number, number, number]): Promise<void> {
+  await app.page.evaluate((b) => window.__chipfinder!.jumpTo(b), bbox)
+}
+
+test('a folder shows where it has data before reading embeddings, then loads what is in view', async ({ page, networkLog }) => {
+  const app = new AppPage(page)
+  const m = await manifest(page)
+  await openFolder(app)
+  await expect(page.getByTestId('stop-reason')).toContainText('26 files hold chips here. Zoom in to load them')
+  await expect(app.datasetLabel).toContainText('nothing loaded yet')
+  // Only the listing was read: no file's bytes yet.
+  expect(networkLog.filter((r) => /\.gpq/.test(r.url))).toEqual([])
+
+  const alaska = m.files.filter((f) => f.set === 'clay-v0-global' && f.mgrs?.startsWith('03W'))
+  const rows = alaska.reduce((n, f) => n + f.rows, 0)
+  await jumpTo(app, ALASKA)
+  await expect(page.getByTestId('file-counts')).toContainText(`${alaska.length} loaded`, { timeout: 30_000 })
+  await expect(page.getByTestId('here')).toHaveText(`${rows.toLocaleString('en-US')} chips loaded of ${rows.toLocaleString('en-US')} available here`)
+  await expect(app.datasetLabel).toContainText(`${rows.toLocaleString('en-US')} chips · Clay v0 · 768-d`)
+  await expect(page.getByTestId('files-progress')).toBeHidden()
+})
+
+test('a search finds the same kind of place across tiles and regions as they load', async ({ page }) => {
+  const app = new AppPage(page)
+  const m = await manifest(page)
+  const lakes = m.planted['clay-v0-global']!['lake']!.ids
+  const alaskaLakes = lakes.filter((id) => id.startsWith('03W'))
+  expect(alaskaLakes.length).toBeGreaterThan(2)
+  await openFolder(app)
+  await jumpTo(app, ALASKA)
+  await app.waitForIdle()
+  await app.clickChip(alaskaLakes[0]!)
+  await app.expectTopResult(alaskaLakes[0]!)
+  await expect.poll(async () => (await app.ranking(alaskaLakes.length)).map((r) => r.id).sort()).toEqual([...alaskaLakes].sort())
+
+  // Kenya's tiles load when the map goes there, and its lakes join the top of the ranking.
+  const kenya = m.files.filter((f) => f.set === 'clay-v0-global' && f.mgrs?.startsWith('37M'))
+  const box: [number, number, number, number] = [
+    Math.min(...kenya.map((f) => f.bbox[0])),
+    Math.min(...kenya.map((f) => f.bbox[1])),
+    Math.max(...kenya.map((f) => f.bbox[2])),
+    Math.max(...kenya.map((f) => f.bbox[3])),
+  ]
+  const kenyaLakes = lakes.filter((id) => id.startsWith('37M'))
+  await jumpTo(app, box)
+  await expect(page.getByTestId('file-counts')).toContainText(`${6 + kenya.length} loaded`, { timeout: 30_000 })
+  const wanted = [...alaskaLakes, ...kenyaLakes].sort()
+  await expect.poll(async () => (await app.ranking(wanted.length)).map((r) => r.id).sort(), { timeout: 20_000 }).toEqual(wanted)
+})
+
+test('cancel stops the loads; moving the map starts them again', async ({ page }) => {
+  const app = new AppPage(page)
+  await openFolder(app, s3Urls.fault('slow-700,tag-cancel', 'synthetic', 'clay-v0-global/'))
+  await jumpTo(app, ALASKA)
+  const progress = page.getByTestId('files-progress')
+  await expect(progress).toBeVisible()
+  await progress.getByRole('button', { name: 'Cancel' }).click()
+  await expect(progress).toBeHidden()
+  await expect(page.getByTestId('stop-reason')).toContainText('Loading was cancelled')
+  const states = await page.evaluate(() => window.__chipfinder!.files().map((f) => f.status))
+  expect(states.filter((s) => s === 'loading' || s === 'queued')).toEqual([])
+  await jumpTo(app, [ALASKA[0] + 0.1, ALASKA[1], ALASKA[2], ALASKA[3]])
+  await expect(page.getByTestId('file-counts')).toContainText('6 loaded', { timeout: 45_000 })
+})
+
+test('files loaded once come back from the browser cache after a reload', async ({ page, networkLog }) => {
+  const app = new AppPage(page)
+  await openFolder(app)
+  await jumpTo(app, ALASKA)
+  await expect(page.getByTestId('file-counts')).toContainText('6 loaded', { timeout: 30_000 })
+  const before = networkLog.filter((r) => /\.gpq/.test(r.url)).length
+  expect(before).toBeGreaterThan(0)
+
+  await page.reload()
+  await expect(page.getByTestId('file-counts')).toContainText(/26 files · 26 located/, { timeout: 30_000 })
+  await jumpTo(app, ALASKA)
+  await expect(page.getByTestId('file-counts')).toContainText('6 loaded', { timeout: 30_000 })
+  expect(networkLog.filter((r) => /\.gpq/.test(r.url)).length).toBe(before)
+})
+
+test('a server that fails twice before answering still loads, after retries', async ({ page }) => {
+  const app = new AppPage(page)
+  await page.request.post(s3Urls.reset('500x2,tag-retry'))
+  await openFolder(app, s3Urls.fault('500x2,tag-retry', 'synthetic', 'clay-v0-global/'))
+  await jumpTo(app, ALASKA)
+  await expect(page.getByTestId('file-counts')).toContainText('6 loaded', { timeout: 45_000 })
+  await expect(app.notices.filter({ hasText: '500' })).toHaveCount(0)
+})
+
+test('a bucket that refuses listing says so, and the demo stays', async ({ page }) => {
+  const app = new AppPage(page)
+  await app.openDemo()
+  await app.openDatasetUrl(s3Urls.fault('list-403', 'synthetic', 'clay-v0-global/'))
+  await expect(app.loadError).toContainText(/403|refused|not allowed|doesn.t allow/i)
+  await expect(app.datasetLabel).toHaveText('417 chips · Clay v0 · 768-d · 2022-06-10')
+})
+
+test.describe('a folder on a server that refuses browser access', () => {
+  test.use({ allowedConsoleErrors: anyOf(FAILED_RESOURCE, CORS_BLOCKED) })
+  test('says the server does not allow browser access', async ({ page }) => {
+    const app = new AppPage(page)
+    await app.open({ dataset: s3Urls.folder('synthetic', 'clay-v0-global', 'http://127.0.0.1:' + new URL(FOLDER).port.replace(/0$/, '1')) })
+    await expect(app.loadError).toContainText(/browser access/, { timeout: 30_000 })
+  })
+})
+
+test('files that do not match the dataset are skipped with a message; the rest load', async ({ page }) => {
+  const app = new AppPage(page)
+  const m = await manifest(page)
+  // The whole bucket: Clay v0 (768-d) and Earth Index (384-d) both cover tile 37MBU in Kenya.
+  const mbu = m.files.find((f) => f.mgrs === '37MBU' && f.set === 'clay-v0-global')!
+  await app.open({ dataset: s3Urls.folder('synthetic') })
+  await expect(page.getByTestId('file-counts')).toContainText(/\d+ files/, { timeout: 30_000 })
+  await jumpTo(app, [mbu.bbox[0] + 0.3, mbu.bbox[1] + 0.3, mbu.bbox[2] - 0.3, mbu.bbox[3] - 0.3])
+  await expect(app.notices.filter({ hasText: /was skipped: its embeddings have \d+ dimensions, and this dataset's have \d+/ }).first()).toBeVisible({
+    timeout: 45_000,
+  })
+  await expect(app.datasetLabel).toContainText(/^[\d,]+ chips · /)
+  await expect(page.getByTestId('file-counts')).toContainText(/skipped or failed/)
+})
+
+test('a catalog link lists its datasets; picking one opens it', async ({ page }) => {
+  const app = new AppPage(page)
+  await app.open({ dataset: s3Urls.catalog() })
+  const picker = page.getByTestId('dataset-picker')
+  await expect(picker).toBeVisible({ timeout: 30_000 })
+  await expect(picker.getByTestId('catalog-entry')).toHaveCount(5)
+  await picker.getByRole('button', { name: 'Open Clay v0 global (synthetic)' }).click()
+  await expect(picker).toBeHidden()
+  await expect(page.getByTestId('file-counts')).toContainText(/26 files · 26 located/, { timeout: 30_000 })
+  await expect(app.datasetLabel).toContainText('Clay v0 global (synthetic)')
+  await expect(page).toHaveURL(/dataset=http:\/\/127\.0\.0\.1:\d+\/s3\/synthetic\/clay-v0-global\//)
+})
+
+test('the dataset picker offers the published sets and the offline demo', async ({ page }) => {
+  const app = new AppPage(page)
+  await app.openDemo()
+  await page.getByRole('button', { name: 'Choose a dataset…' }).click()
+  const picker = page.getByTestId('dataset-picker')
+  for (const title of ['Clay v0, global (Sentinel-2)', 'Clay v1.5, Sentinel-2', 'Clay v1.5, NAIP (USA, aerial)', 'LGND Clay v1.5, Sentinel-2 L2A'])
+    await expect(picker.getByText(title, { exact: true })).toBeVisible()
+  await page.keyboard.press('Escape')
+  await expect(picker).toBeHidden()
+})
