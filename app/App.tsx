@@ -2,6 +2,7 @@ import { MapView } from './map/MapView.tsx'
 import { DatasetSection } from './ui/DatasetSection.tsx'
 import { ExamplesSection } from './ui/ExamplesSection.tsx'
 import { RankingSection } from './ui/RankingSection.tsx'
+import { ChipPropertiesSection } from './ui/ChipPropertiesSection.tsx'
 import { Notices } from './ui/Notices.tsx'
 import { BasemapSwitcher } from './ui/BasemapSwitcher.tsx'
 import { DropZone } from './ui/DropZone.tsx'
@@ -22,6 +23,7 @@ export function App({ service, demoUrl }: { service: DatasetService; demoUrl: st
           </header>
           <DatasetSection service={service} />
           <ExamplesSection />
+          <ChipPropertiesSection />
           <RankingSection />
           {family === 'clay-v0' && <footer className="small muted credits">Clay embeddings, Clay / Radiant Earth, ODC-BY.</footer>}
         </aside>

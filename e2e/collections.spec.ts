@@ -172,3 +172,38 @@ test('the dataset picker offers the published sets and the offline demo', async 
   await page.keyboard.press('Escape')
   await expect(picker).toBeHidden()
 })
+
+test('chips with a reconstruction loss can be coloured and filtered by it', async ({ page }) => {
+  const app = new AppPage(page)
+  const m = await manifest(page)
+  const planted = m.planted['clay-v1-5-s2']!
+  // Chips of files without an id column are named <file name>#<row>. Tile 31UFT has one date, so
+  // no other chip lies on top of its chips (37MBU's two dates overlap exactly).
+  const inTile = (ids: string[]) => ids.filter((k) => k.includes('31UFT')).map((k) => k.slice(k.lastIndexOf('/') + 1))
+  const clouds = inTile(planted['cloud']!.ids)
+  const unusual = inTile(planted['unusual']!.ids)
+  expect(clouds.length * unusual.length).toBeGreaterThan(0)
+  const tile = m.files.find((f) => f.set === 'clay-v1-5-s2' && f.key.includes('31UFT'))!
+  await app.open({ dataset: s3Urls.folder('synthetic', 'clay-v1-5-s2') })
+  // Four files are few enough to load at once, wherever the map is.
+  await expect(page.getByTestId('file-counts')).toContainText('4 files · 4 located · 4 loaded', { timeout: 30_000 })
+  await jumpTo(app, tile.bbox)
+  await app.waitForIdle()
+
+  await page.getByRole('radio', { name: 'Loss' }).click()
+  // High loss towards the yellow end of the ramp, near-zero loss at the purple end.
+  await expect.poll(async () => (await app.colourAtChip(unusual[0]!)).g).toBeGreaterThan(140)
+  await expect.poll(async () => (await app.colourAtChip(clouds[0]!)).g).toBeLessThan(110)
+
+  await page.getByLabel('Lowest loss shown').fill('0.05')
+  // Every file is loaded, so every planted cloud (near-zero loss) is hidden, and only they are.
+  await expect(page.getByTestId('loss-hidden')).toHaveText(new RegExp(`^${planted['cloud']!.ids.length} chips hidden by loss`))
+  await page.getByRole('radio', { name: 'Similarity' }).click()
+  await app.clickChip(unusual[0]!)
+  await app.expectTopResult(unusual[0]!)
+  const listed = await app.resultIds()
+  expect(listed.filter((id) => clouds.includes(id))).toEqual([])
+  // A hidden chip can't be clicked into the search.
+  await app.clickChip(clouds[0]!)
+  await expect(app.positives).toHaveCount(1)
+})

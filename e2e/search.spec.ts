@@ -39,10 +39,14 @@ test('clicking a chip makes it a positive and ranks every chip by similarity to 
   expect(isDescending(scores)).toBe(true)
   await expect(app.thresholdCount).toHaveText(/417 of 417 chips shown/)
   // The chip now wears the ramp's top colour (yellow), not the neutral unranked fill.
-  const colour = await app.colourAtChip(await app.results.nth(1).getAttribute('data-chip-id').then((x) => x!))
-  expect(colour.r).toBeGreaterThan(150)
-  expect(colour.g).toBeGreaterThan(150)
-  expect(colour.b).toBeLessThan(120)
+  const second = (await app.results.nth(1).getAttribute('data-chip-id'))!
+  await expect.poll(async () => app.colourAtChip(second)).toMatchObject({ r: expect.any(Number) })
+  await expect
+    .poll(async () => {
+      const c = await app.colourAtChip(second)
+      return c.r > 150 && c.g > 150 && c.b < 120
+    })
+    .toBe(true)
 })
 
 test('a shift-clicked negative steers the ranking away from it', async ({ page }) => {
@@ -99,8 +103,7 @@ test('the threshold fades chips below it on the map and trims the list', async (
   expect(listed.length).toBe(Math.min(50, above))
   expect(listed.every((s) => s >= threshold)).toBe(true)
   // The lowest-scoring chip fades towards the basemap: its colour on screen changes.
-  const lowAfter = await app.colourAtChip(low)
-  expect(colourDistance(lowBefore, lowAfter)).toBeGreaterThan(25)
+  await expect.poll(async () => colourDistance(lowBefore, await app.colourAtChip(low))).toBeGreaterThan(25)
   await expect(page).toHaveURL(/threshold=0\.5/)
 })
 

@@ -58,3 +58,24 @@ describe('ChipCollection', () => {
     expect(() => c.id(-1)).toThrow(RangeError)
   })
 })
+
+describe('ChipCollection extras', () => {
+  it('reads loss and source model per row, and the loss range over every file', () => {
+    const c = new ChipCollection()
+    const a = square(['a0', 'a1'], 0)
+    a.extra = { loss: new Float32Array([0.5, Number.NaN]), sourceModel: ['clay-v1.5', null] }
+    c.add('a', a)
+    c.add('b', square(['b0'], 5))
+    const b2 = square(['c0'], 9)
+    b2.extra = { loss: new Float32Array([2]) }
+    c.add('c', b2)
+    expect(c.loss(0)).toBe(0.5)
+    expect(c.loss(1)).toBeNull()
+    expect(c.loss(2)).toBeNull()
+    expect(c.loss(3)).toBe(2)
+    expect(c.sourceModel(0)).toBe('clay-v1.5')
+    expect(c.sourceModel(2)).toBeNull()
+    expect(c.lossRange()).toEqual([0.5, 2])
+    expect(new ChipCollection().lossRange()).toBeNull()
+  })
+})

@@ -129,6 +129,35 @@ export class ChipCollection implements ChipLookup {
     return [w, s, e, n]
   }
 
+  /** The chip's reconstruction loss, when its file has a `loss` column. */
+  loss(row: number): number | null {
+    const { segment, local } = this.locate(row)
+    const v = segment.chips.extra?.loss?.[local]
+    return v === undefined || Number.isNaN(v) ? null : v
+  }
+
+  /** The model that made the chip's vector, when its file says (`source_model`). */
+  sourceModel(row: number): string | null {
+    const { segment, local } = this.locate(row)
+    return segment.chips.extra?.sourceModel?.[local] ?? null
+  }
+
+  /** Lowest and highest loss of the loaded chips; null when none has one. */
+  lossRange(): [number, number] | null {
+    let lo = Infinity
+    let hi = -Infinity
+    for (const s of this.segments) {
+      const loss = s.chips.extra?.loss
+      if (!loss) continue
+      for (let i = 0; i < loss.length; i++) {
+        const v = loss[i]!
+        if (v < lo) lo = v
+        if (v > hi) hi = v
+      }
+    }
+    return lo <= hi ? [lo, hi] : null
+  }
+
   /** All ids in global row order (for tests and small exports). */
   allIds(): string[] {
     return this.segments.flatMap((s) => s.chips.ids)

@@ -24,6 +24,11 @@ describe('export', () => {
     ])
     expect(rankedRows(order, scores, null)).toHaveLength(3)
     expect(rankedRows(order, scores, null, 1)).toHaveLength(1)
+    // A filter drops rows but keeps their rank in the full ranking.
+    expect(rankedRows(order, scores, null, Infinity, (row) => row !== 1).map((r) => [r.row, r.rank])).toEqual([
+      [0, 2],
+      [2, 3],
+    ])
   })
 
   it('writes GeoJSON features with the ranked properties and closed rings', () => {

@@ -13,13 +13,21 @@ export interface RankedRow {
 }
 
 /** Rows at or above the threshold, in rank order. */
-export function rankedRows(order: Uint32Array, scores: Float32Array, threshold: number | null, limit = Infinity): RankedRow[] {
+/** Rows at or above the threshold (and kept by the filter, if any), in rank order. */
+export function rankedRows(
+  order: Uint32Array,
+  scores: Float32Array,
+  threshold: number | null,
+  limit = Infinity,
+  keep: ((row: number) => boolean) | null = null,
+): RankedRow[] {
   const out: RankedRow[] = []
   for (let r = 0; r < order.length && out.length < limit; r++) {
     const row = order[r]!
     const score = scores[row]!
     // The order is by descending score, so the first row below the threshold ends the list.
     if (threshold !== null && score < threshold) break
+    if (keep && !keep(row)) continue
     out.push({ row, rank: r + 1, score })
   }
   return out

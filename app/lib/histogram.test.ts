@@ -21,6 +21,8 @@ describe('histogram', () => {
     const scores = new Float32Array([0.1, 0.5, 0.5, 0.9])
     expect(countAtOrAbove(scores, 0.5)).toBe(3)
     expect(countAtOrAbove(scores, null)).toBe(4)
+    expect(countAtOrAbove(scores, 0.5, (row) => row !== 3)).toBe(2)
+    expect(countAtOrAbove(scores, null, (row) => row === 0)).toBe(1)
     expect(domainFraction(0.5, { min: 0, max: 1 })).toBe(0.5)
   })
 

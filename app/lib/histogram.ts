@@ -51,10 +51,10 @@ export function domainFraction(score: number, { min, max }: ScoreDomain): number
   return Math.min(1, Math.max(0, (score - min) / (max - min)))
 }
 
-/** How many scores are at or above the threshold (all of them when there is none). */
-export function countAtOrAbove(scores: Float32Array, threshold: number | null): number {
-  if (threshold === null) return scores.length
+/** How many scores are at or above the threshold (all when there is none), among rows the filter keeps. */
+export function countAtOrAbove(scores: Float32Array, threshold: number | null, keep: ((row: number) => boolean) | null = null): number {
+  if (threshold === null && !keep) return scores.length
   let n = 0
-  for (let i = 0; i < scores.length; i++) if (scores[i]! >= threshold) n++
+  for (let i = 0; i < scores.length; i++) if ((threshold === null || scores[i]! >= threshold) && (!keep || keep(i))) n++
   return n
 }

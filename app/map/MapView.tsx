@@ -13,6 +13,7 @@ import { currentRanking, registry } from '../services/registry.ts'
 import { buildLayers, segmentIndexOfLayer } from './layers.ts'
 import { basemapStyle, REMOTE_SOURCE_IDS } from './basemaps.ts'
 import { scoreDomain } from '../lib/histogram.ts'
+import { lossKeep } from '../lib/chip-filter.ts'
 import { mapHandle } from './map-handle.ts'
 import type { BasemapId } from '../lib/url-state.ts'
 
@@ -49,14 +50,32 @@ function currentLayers(s: AppState) {
     rankingVersion: s.rankingVersion,
     datasetVersion: s.datasetVersion,
     coverageVersion: s.coverageVersion,
+    colourBy: s.colourBy,
+    lossDomain: lossDomainOf(chips),
+    lossFilter: s.lossFilter,
   })
 }
 
-/** Global row of a picked chip, if a chip layer was picked. */
+const lossDomains = new WeakMap<object, { count: number; domain: { min: number; max: number } | null }>()
+
+/** The loaded chips' loss range, cached until more chips arrive. */
+function lossDomainOf(chips: NonNullable<typeof registry.chips>) {
+  const cached = lossDomains.get(chips)
+  if (cached && cached.count === chips.count) return cached.domain
+  const range = chips.lossRange()
+  const domain = range ? { min: range[0], max: range[1] > range[0] ? range[1] : range[0] + 1 } : null
+  lossDomains.set(chips, { count: chips.count, domain })
+  return domain
+}
+
+/** Global row of a picked chip, if a chip layer was picked and the chip isn't filtered out. */
 function pickedRow(info: PickingInfo): number | null {
   const k = segmentIndexOfLayer(info.layer?.id)
   const segment = k === null ? undefined : registry.chips?.segments[k]
-  return segment && info.index >= 0 ? segment.offset + info.index : null
+  if (!segment || info.index < 0) return null
+  const row = segment.offset + info.index
+  const keep = lossKeep(registry.chips, useAppStore.getState().lossFilter)
+  return keep && !keep(row) ? null : row
 }
 
 export function MapView() {
@@ -160,6 +179,8 @@ export function MapView() {
         s.coverageVersion !== prev.coverageVersion ||
         s.rankingVersion !== prev.rankingVersion ||
         s.threshold !== prev.threshold ||
+        s.colourBy !== prev.colourBy ||
+        s.lossFilter !== prev.lossFilter ||
         s.positives !== prev.positives ||
         s.negatives !== prev.negatives ||
         s.hoveredRow !== prev.hoveredRow

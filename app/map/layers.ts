@@ -15,6 +15,7 @@ export const NEGATIVE_COLOR: [number, number, number] = [255, 69, 58]
 const UNRANKED_FILL: [number, number, number, number] = [255, 255, 255, 36]
 const FADED_ALPHA = 18
 const RANKED_ALPHA = 185
+const HIDDEN: [number, number, number, number] = [0, 0, 0, 0]
 
 export interface LayerInput {
   epoch: number
@@ -31,6 +32,11 @@ export interface LayerInput {
   rankingVersion: number
   datasetVersion: number
   coverageVersion: number
+  colourBy: 'score' | 'loss'
+  /** Loss range to colour by (the loaded chips' lowest and highest). */
+  lossDomain: ScoreDomain | null
+  /** Chips outside it are hidden. */
+  lossFilter: [number, number] | null
 }
 
 /** RGBA fill of one chip: viridis by score, faded below the threshold, neutral when unranked. */
@@ -89,7 +95,8 @@ export function segmentIndexOfLayer(layerId: string | undefined): number | null 
 
 export function buildLayers(input: LayerInput): Layer[] {
   const { chips, scores, domain, threshold } = input
-  const colourKey = `${input.epoch}:${input.rankingVersion}:${threshold ?? 'none'}:${domain?.min}:${domain?.max}`
+  const { colourBy, lossDomain, lossFilter } = input
+  const colourKey = [input.epoch, input.rankingVersion, threshold, domain?.min, domain?.max, colourBy, lossDomain?.min, lossDomain?.max, lossFilter?.join('–'), input.datasetVersion].join(':')
   const layers: Layer[] = []
 
   if (input.files.length > 1) {
@@ -110,6 +117,18 @@ export function buildLayers(input: LayerInput): Layer[] {
   chips.segments.forEach((segment, k) => {
     const data = binaryData(segment)
     const { offset } = segment
+    const loss = segment.chips.extra?.loss
+    const fill = (index: number): [number, number, number, number] => {
+      const l = loss?.[index]
+      const hasLoss = l !== undefined && !Number.isNaN(l)
+      if (lossFilter && hasLoss && (l < lossFilter[0] || l > lossFilter[1])) return HIDDEN
+      if (colourBy === 'loss') {
+        if (!hasLoss || !lossDomain) return UNRANKED_FILL
+        const [r, g, b] = viridis(domainFraction(l, lossDomain))
+        return [r, g, b, RANKED_ALPHA]
+      }
+      return chipFill(scores?.[offset + index], domain, threshold)
+    }
     layers.push(
       new SolidPolygonLayer({
         id: chipLayerId(k),
@@ -117,7 +136,7 @@ export function buildLayers(input: LayerInput): Layer[] {
         _normalize: false,
         positionFormat: 'XY',
         pickable: true,
-        getFillColor: (_: unknown, { index }: { index: number }) => chipFill(scores?.[offset + index], domain, threshold),
+        getFillColor: (_: unknown, { index }: { index: number }) => fill(index),
         updateTriggers: { getFillColor: colourKey },
       }),
       new PathLayer({

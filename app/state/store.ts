@@ -91,6 +91,10 @@ export interface RankingSlice {
   /** Bumped whenever the registry's ranking changes (or is cleared). */
   rankingVersion: number
   rankingStatus: 'idle' | 'ranking' | 'ready'
+  /** What the chip colours show: the similarity score, or the model's reconstruction loss. */
+  colourBy: 'score' | 'loss'
+  /** Chips whose loss is outside [min, max] are hidden; null hides none. */
+  lossFilter: [number, number] | null
 }
 
 export interface ViewSlice {
@@ -119,6 +123,8 @@ export interface Actions {
   setLabelMode(mode: 'positive' | 'negative'): void
   setMode(mode: ScoreMode): void
   setThreshold(threshold: number | null): void
+  setColourBy(colourBy: 'score' | 'loss'): void
+  setLossFilter(range: [number, number] | null): void
   setBasemap(basemap: BasemapId): void
   fallBackToOfflineBasemap(): void
   notify(level: Notice['level'], text: string): void
@@ -165,6 +171,8 @@ export const useAppStore = create<AppState>()((set, get) => ({
   threshold: DEFAULT_URL_STATE.threshold,
   rankingVersion: 0,
   rankingStatus: 'idle',
+  colourBy: 'score',
+  lossFilter: null,
 
   basemap: DEFAULT_URL_STATE.basemap,
   basemapFallback: false,
@@ -195,6 +203,8 @@ export const useAppStore = create<AppState>()((set, get) => ({
   setLabelMode: (labelMode) => set({ labelMode }),
   setMode: (mode) => set({ mode }),
   setThreshold: (threshold) => set({ threshold }),
+  setColourBy: (colourBy) => set({ colourBy }),
+  setLossFilter: (lossFilter) => set({ lossFilter }),
   setBasemap: (basemap) => set({ basemap, basemapFallback: false }),
   fallBackToOfflineBasemap: () => set({ basemapFallback: true }),
   notify: (level, text) =>

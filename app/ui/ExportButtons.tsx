@@ -4,6 +4,7 @@ import { countAtOrAbove } from '../lib/histogram.ts'
 import { formatCount } from '../lib/format.ts'
 import type { CurrentRanking } from '../services/registry.ts'
 import { useLoadedChips } from './use-registry.ts'
+import { lossKeep } from '../lib/chip-filter.ts'
 
 function download(name: string, type: string, text: string): void {
   const url = URL.createObjectURL(new Blob([text], { type }))
@@ -24,12 +25,13 @@ function baseName(fileName: string): string {
 export function ExportButtons({ ranking }: { ranking: CurrentRanking }) {
   const threshold = useAppStore((s) => s.threshold)
   const summary = useAppStore((s) => s.summary)
+  const lossFilter = useAppStore((s) => s.lossFilter)
   const chips = useLoadedChips()
   if (!chips || !summary) return null
-  const count = countAtOrAbove(ranking.scores, threshold)
+  const count = countAtOrAbove(ranking.scores, threshold, lossKeep(chips, lossFilter))
   const exportAs = (format: 'geojson' | 'csv') => {
     const s = useAppStore.getState()
-    const rows = rankedRows(ranking.order, ranking.scores, s.threshold)
+    const rows = rankedRows(ranking.order, ranking.scores, s.threshold, Infinity, lossKeep(chips, s.lossFilter))
     const name = baseName(summary.fileName)
     if (format === 'geojson') {
       const query = {
@@ -38,6 +40,7 @@ export function ExportButtons({ ranking }: { ranking: CurrentRanking }) {
         negatives: s.negatives,
         mode: s.mode,
         threshold: s.threshold,
+        lossFilter: s.lossFilter,
       }
       download(`${name}.geojson`, 'application/geo+json', toGeoJson(chips, rows, query))
     } else {

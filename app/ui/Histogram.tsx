@@ -3,6 +3,8 @@ import { useAppStore } from '../state/store.ts'
 import { countAtOrAbove, domainFraction, histogram, type ScoreDomain } from '../lib/histogram.ts'
 import { viridis, viridisCssGradient } from '../lib/color-ramp.ts'
 import { formatCount, formatScore } from '../lib/format.ts'
+import { lossKeep } from '../lib/chip-filter.ts'
+import { useLoadedChips } from './use-registry.ts'
 
 const WIDTH = 300
 const HEIGHT = 72
@@ -13,7 +15,9 @@ export function Histogram({ scores, domain }: { scores: Float32Array; domain: Sc
   const setThreshold = useAppStore((s) => s.setThreshold)
   const hist = useMemo(() => histogram(scores, domain, BINS), [scores, domain])
   const max = Math.max(1, ...hist.counts)
-  const shown = countAtOrAbove(scores, threshold)
+  const lossFilter = useAppStore((s) => s.lossFilter)
+  const chips = useLoadedChips()
+  const shown = countAtOrAbove(scores, threshold, lossKeep(chips, lossFilter))
   const value = threshold ?? domain.min
   const barWidth = WIDTH / BINS
 

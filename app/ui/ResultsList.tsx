@@ -3,6 +3,7 @@ import { rankedRows } from '../lib/export.ts'
 import { formatScore } from '../lib/format.ts'
 import type { CurrentRanking } from '../services/registry.ts'
 import { useLoadedChips } from './use-registry.ts'
+import { lossKeep } from '../lib/chip-filter.ts'
 
 const SHOWN = 50
 
@@ -12,9 +13,10 @@ export function ResultsList({ ranking }: { ranking: CurrentRanking }) {
   const setHoveredRow = useAppStore((s) => s.setHoveredRow)
   const positives = useAppStore((s) => s.positives)
   const negatives = useAppStore((s) => s.negatives)
+  const lossFilter = useAppStore((s) => s.lossFilter)
   const chips = useLoadedChips()
   if (!chips) return null
-  const rows = rankedRows(ranking.order, ranking.scores, threshold, SHOWN)
+  const rows = rankedRows(ranking.order, ranking.scores, threshold, SHOWN, lossKeep(chips, lossFilter))
 
   return (
     <div className="results">
@@ -43,7 +45,10 @@ export function ResultsList({ ranking }: { ranking: CurrentRanking }) {
                   {id}
                   {label && <span className={`badge ${label}`}>{label === 'positive' ? '+' : '−'}</span>}
                 </span>
-                <span className="date small muted">{chips.date(row) ?? ''}</span>
+                <span className="date small muted">
+                  {chips.date(row) ?? ''}
+                  {chips.loss(row) !== null && ` · loss ${chips.loss(row)!.toFixed(2)}`}
+                </span>
                 <span className="score">{formatScore(score)}</span>
               </button>
             </li>

@@ -50,7 +50,14 @@ async function decode(source: FileSource, ctx: HandlerContext<ReadProgress>, opt
     summary: table.summary,
     embeddings: table.embeddings,
     skipped: table.skipped,
-    chips: { ids: table.ids, dates: table.dates, sourceUrls: table.sourceUrls, ringCoords: table.ringCoords, ringStarts: table.ringStarts },
+    chips: {
+      ids: table.ids,
+      dates: table.dates,
+      sourceUrls: table.sourceUrls,
+      ringCoords: table.ringCoords,
+      ringStarts: table.ringStarts,
+      extra: table.extra,
+    },
   }
 }
 

@@ -1145,7 +1145,9 @@ function checkAborted(signal: AbortSignal | undefined): void {
 async function chunkBytes(file: AsyncBuffer | ArrayBuffer, start: number, length: number): Promise<Uint8Array> {
   if (start < 0 || start + length > file.byteLength) throw new Error('parquet column chunk lies outside the file')
   // A view, not a copy, when the whole file is already in memory.
-  if (file instanceof ArrayBuffer) return new Uint8Array(file, start, length)
+  if (file instanceof ArrayBuffer || Object.prototype.toString.call(file) === '[object ArrayBuffer]') {
+    return new Uint8Array(file as ArrayBuffer, start, length)
+  }
   return new Uint8Array(await file.slice(start, start + length))
 }
 
