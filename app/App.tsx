@@ -33,7 +33,7 @@ export function App({ service, demoUrl }: { service: DatasetService; demoUrl: st
           <Notices />
         </main>
       </div>
-      <DatasetPicker entries={builtinCatalog(demoUrl)} onOpen={service.openEntry} />
+      <DatasetPicker entries={builtinCatalog(demoUrl)} onOpen={service.openEntry} onOpenFile={service.openLocalFile} />
     </DropZone>
   )
 }

@@ -25,6 +25,8 @@ import {
 
 const PEER_LABELS: Record<DecoderName, string> = {
   flat: 'flat decoder',
+  'flat-async': 'flat decoder, AsyncBuffer, one slice per row group',
+  'flat-async-32mb': 'flat decoder, AsyncBuffer, maxSliceBytes 32 MB',
   'hyparquet-rows': 'hyparquet row API',
   'parquet-wasm': 'parquet-wasm',
   'loaders.gl-arrow': '@loaders.gl/parquet (ParquetArrowLoader)',
@@ -45,12 +47,12 @@ const PLANS: Plan[] = [
   { file: SAMPLE, runs: { flat: 41, 'hyparquet-rows': 9, 'parquet-wasm': 9, 'loaders.gl-arrow': 0, 'loaders.gl-js': 1 } },
   {
     file: CLAY_V0_LIKE,
-    runs: { flat: 3, 'hyparquet-rows': 0, 'parquet-wasm': 1, 'loaders.gl-arrow': 0 },
+    runs: { flat: 3, 'flat-async': 1, 'flat-async-32mb': 1, 'hyparquet-rows': 0, 'parquet-wasm': 1, 'loaders.gl-arrow': 0 },
     skipped: { 'loaders.gl-js': JS_LOADER_SKIPPED },
   },
   {
     file: NAIP_LIKE,
-    runs: { flat: 3, 'hyparquet-rows': 0, 'parquet-wasm': 1, 'loaders.gl-arrow': 0 },
+    runs: { flat: 3, 'flat-async': 1, 'flat-async-32mb': 1, 'hyparquet-rows': 0, 'parquet-wasm': 1, 'loaders.gl-arrow': 0 },
     skipped: { 'loaders.gl-js': JS_LOADER_SKIPPED },
   },
 ]
@@ -114,6 +116,18 @@ describe('decode the embedding column into one Float32Array', () => {
       for (const [decoder, r] of results) {
         if (decoder === 'flat') continue
         const label = PEER_LABELS[decoder]
+        if (decoder === 'flat-async' || decoder === 'flat-async-32mb') {
+          // Not a peer: how reading from an AsyncBuffer (a URL) changes speed and peak memory.
+          expect(r.error).toBeUndefined()
+          expect({ decoder, values: r.values, hash: r.hash }).toEqual({ decoder, values: flat.values, hash: flat.hash })
+          record({
+            name: `${prefix}: ${label} peak memory`,
+            value: r.peakBytes / (file.rows * file.dims * 4),
+            unit: '× Float32Array',
+            note: `${(mb / (r.medianMs / 1000)).toFixed(0)} MB/s; slices are fresh copies, as fetched ranges would be`,
+          })
+          continue
+        }
         if (r.error) {
           const why = KNOWN_FAILURES[decoder]
           record({ name: `${prefix}: ${label}`, value: NaN, unit: 'MB/s', note: `failed${why ? ` (${why})` : ''}: ${r.error}` })

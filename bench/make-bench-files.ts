@@ -187,7 +187,7 @@ export async function load(url, context, nextLoad) {
   return register
 }
 
-export type DecoderName = 'flat' | 'hyparquet-rows' | 'parquet-wasm' | 'loaders.gl-arrow' | 'loaders.gl-js'
+export type DecoderName = 'flat' | 'flat-async' | 'flat-async-32mb' | 'hyparquet-rows' | 'parquet-wasm' | 'loaders.gl-arrow' | 'loaders.gl-js'
 
 export interface MeasureRequest {
   decoder: DecoderName
@@ -257,6 +257,17 @@ async function decoderFor(name: DecoderName): Promise<Decode> {
       const { parquetMetadata } = await import('hyparquet')
       const { decodeEmbeddingColumn } = await import('../app/lib/geoparquet/flat-decode.ts')
       return async (file, column) => (await decodeEmbeddingColumn(file, parquetMetadata(file), column)).values
+    }
+    case 'flat-async':
+    case 'flat-async-32mb': {
+      // As if over HTTP: every slice is a fresh copy, like a fetched range.
+      const { parquetMetadata } = await import('hyparquet')
+      const { decodeEmbeddingColumn } = await import('../app/lib/geoparquet/flat-decode.ts')
+      const maxSliceBytes = name === 'flat-async-32mb' ? 32 << 20 : undefined
+      return async (file, column) => {
+        const asyncFile = { byteLength: file.byteLength, slice: (start: number, end?: number) => file.slice(start, end) }
+        return (await decodeEmbeddingColumn(asyncFile, parquetMetadata(file), column, { maxSliceBytes })).values
+      }
     }
     case 'hyparquet-rows': {
       const { parquetReadObjects } = await import('hyparquet')

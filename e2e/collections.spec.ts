@@ -171,6 +171,21 @@ test('the dataset picker offers the published sets and the offline demo', async 
     await expect(picker.getByText(title, { exact: true })).toBeVisible()
   await page.keyboard.press('Escape')
   await expect(picker).toBeHidden()
+
+  // Its own form opens a folder by link.
+  await page.getByRole('button', { name: 'Choose a dataset…' }).click()
+  await picker.getByLabel(/Link to a GeoParquet embeddings file/).fill(FOLDER)
+  await picker.getByRole('button', { name: 'Open', exact: true }).click()
+  await expect(picker).toBeHidden()
+  await expect(page.getByTestId('file-counts')).toContainText(/26 files · 26 located/, { timeout: 30_000 })
+})
+
+test('a server that ignores byte ranges (200 with the whole file) still loads', async ({ page }) => {
+  const app = new AppPage(page)
+  await openFolder(app, s3Urls.fault('200-for-range', 'synthetic', 'clay-v0-global/'))
+  await jumpTo(app, ALASKA)
+  await expect(page.getByTestId('file-counts')).toContainText('6 loaded', { timeout: 45_000 })
+  await expect(app.notices).toHaveCount(0)
 })
 
 test('chips with a reconstruction loss can be coloured and filtered by it', async ({ page }) => {

@@ -1,8 +1,17 @@
 import { useEffect, useRef } from 'react'
 import { useAppStore } from '../state/store.ts'
 import type { CatalogEntry } from '../lib/catalog/catalog.ts'
+import { OpenSourceForm } from './OpenSourceForm.tsx'
 
-export function DatasetPicker({ entries, onOpen }: { entries: CatalogEntry[]; onOpen: (entry: CatalogEntry) => void }) {
+export function DatasetPicker({
+  entries,
+  onOpen,
+  onOpenFile,
+}: {
+  entries: CatalogEntry[]
+  onOpen: (entry: CatalogEntry) => void
+  onOpenFile: (file: File) => void
+}) {
   const open = useAppStore((s) => s.pickerOpen)
   const catalog = useAppStore((s) => s.catalog)
   const setPickerOpen = useAppStore((s) => s.setPickerOpen)
@@ -49,6 +58,8 @@ export function DatasetPicker({ entries, onOpen }: { entries: CatalogEntry[]; on
             Show the built-in datasets
           </button>
         )}
+        <h3 className="small muted">Or open your own</h3>
+        <OpenSourceForm onOpenFile={onOpenFile} onDone={() => setPickerOpen(false)} />
       </div>
     </div>
   )

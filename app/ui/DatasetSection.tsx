@@ -1,7 +1,6 @@
-import { useState, type FormEvent } from 'react'
 import { useAppStore } from '../state/store.ts'
 import { datasetLabel, formatBytes, formatCount } from '../lib/format.ts'
-import { isOpenableUrl } from '../lib/url-state.ts'
+import { OpenSourceForm } from './OpenSourceForm.tsx'
 import { LoadStatus } from './LoadStatus.tsx'
 import type { DatasetService } from '../services/dataset-service.ts'
 
@@ -15,20 +14,6 @@ export function DatasetSection({ service }: { service: DatasetService }) {
   const collectionTitle = useAppStore((s) => s.collectionTitle)
   const setDatasetUrl = useAppStore((s) => s.setDatasetUrl)
   const setPickerOpen = useAppStore((s) => s.setPickerOpen)
-  const [draft, setDraft] = useState('')
-  const [draftError, setDraftError] = useState<string | null>(null)
-
-  const submit = (e: FormEvent) => {
-    e.preventDefault()
-    const url = draft.trim()
-    if (!isOpenableUrl(url)) {
-      setDraftError('Enter a full http:// or https:// link to a GeoParquet file.')
-      return
-    }
-    setDraftError(null)
-    setDatasetUrl(url)
-  }
-
   const fraction = progress?.totalBytes ? Math.min(1, progress.bytesRead / progress.totalBytes) : null
   const source = localFileName ?? (datasetUrl === null ? 'Built-in demo: Clay v0, Seward Peninsula, Alaska' : datasetUrl)
   const label = summary ? datasetLabel(summary) : collectionTitle ? `${collectionTitle} · nothing loaded yet` : status === 'loading' ? 'Loading…' : 'No dataset loaded'
@@ -78,40 +63,7 @@ export function DatasetSection({ service }: { service: DatasetService }) {
       )}
       <details className="open-dataset">
         <summary>Open another dataset</summary>
-        <form onSubmit={submit} className="url-form">
-          <label htmlFor="dataset-url" className="small">
-            Link to a GeoParquet embeddings file (the server must allow browser access)
-          </label>
-          <div className="row">
-            <input
-              id="dataset-url"
-              type="url"
-              inputMode="url"
-              placeholder="https://data.source.coop/…/file.parquet"
-              value={draft}
-              onChange={(e) => setDraft(e.target.value)}
-              aria-invalid={draftError !== null}
-            />
-            <button type="submit">Open</button>
-          </div>
-          {draftError && (
-            <p className="field-error small" role="alert">
-              {draftError}
-            </p>
-          )}
-        </form>
-        <label className="file-pick small">
-          Or a file from this computer (it stays on your computer):
-          <input
-            type="file"
-            accept=".parquet,.gpq,.geoparquet"
-            onChange={(e) => {
-              const file = e.target.files?.[0]
-              if (file) service.openLocalFile(file)
-              e.target.value = ''
-            }}
-          />
-        </label>
+        <OpenSourceForm onOpenFile={service.openLocalFile} />
         {(datasetUrl !== null || localFileName !== null) && (
           <button type="button" className="link small" onClick={() => setDatasetUrl(null)}>
             Back to the demo

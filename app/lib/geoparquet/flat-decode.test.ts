@@ -5,11 +5,11 @@ import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import * as arrow from 'apache-arrow'
-import { decompress as fzstdDecompress } from 'fzstd'
 import { parquetMetadata, parquetReadObjects } from 'hyparquet'
 import type { AsyncBuffer, CompressionCodec, Encoding, FileMetaData, SchemaElement } from 'hyparquet'
 import { parquetHeader } from 'hyparquet/src/column.js'
-import { compressors } from 'hyparquet-compressors'
+// decompressZstd is fzstd, the ZSTD codec hyparquet uses: the reference for the built-in decoder.
+import { compressors, decompressZstd as fzstdDecompress } from 'hyparquet-compressors'
 import { parquetWriteBuffer } from 'hyparquet-writer'
 import * as pw from 'parquet-wasm'
 import { describe, expect, it } from 'vitest'
@@ -207,6 +207,44 @@ describe('decodeEmbeddingColumn on the real Clay v0 sample', () => {
     expect(stats.bytesRead).toBe(Number(meta?.total_compressed_size))
   })
 
+  it('reads an AsyncBuffer in bounded slices of whole pages when asked', async () => {
+    const metadata = parquetMetadata(file)
+    const meta = metadata.row_groups[0]?.columns.find((c) => c.meta_data?.path_in_schema[0] === 'embeddings')?.meta_data
+    const start = Number(meta?.dictionary_page_offset)
+    const end = start + Number(meta?.total_compressed_size)
+    const expected = await generalPath(file, 'embeddings')
+    // 20 bytes is smaller than a page header: headers are re-read with a bigger window.
+    for (const maxSliceBytes of [20, 64 * 1024, 700_000]) {
+      const slices: [number, number][] = []
+      const asyncFile: AsyncBuffer = {
+        byteLength: file.byteLength,
+        slice(s, e) {
+          slices.push([s, e ?? file.byteLength])
+          return Promise.resolve(file.slice(s, e))
+        },
+      }
+      const stats: Partial<DecodeStats> = {}
+      expectSame(await decodeEmbeddingColumn(asyncFile, metadata, 'embeddings', { stats, maxSliceBytes }), expected)
+      expect(stats.path).toBe('flat')
+      expect(slices.length).toBeGreaterThan(1)
+      expect(slices.every(([s, e]) => s >= start && e <= end)).toBe(true)
+      // No slice is bigger than the limit or one page (the dictionary page is ~1 MB compressed).
+      expect(Math.max(...slices.map(([s, e]) => e - s))).toBeLessThanOrEqual(Math.max(maxSliceBytes, 1_000_000))
+    }
+  })
+
+  it('overlapping decodes from slow AsyncBuffers (shared page buffers, one pooled dictionary) stay exact', async () => {
+    const metadata = parquetMetadata(file)
+    const expected = await generalPath(file, 'embeddings')
+    const slow: AsyncBuffer = {
+      byteLength: file.byteLength,
+      slice: (s, e) => new Promise((resolve) => setTimeout(() => resolve(file.slice(s, e)), 1)),
+    }
+    // Small slices make each decode wait between pages, so the three interleave page by page.
+    const results = await Promise.all([0, 1, 2].map(() => decodeEmbeddingColumn(slow, metadata, 'embeddings', { maxSliceBytes: 100_000 })))
+    for (const raw of results) expectSame(raw, expected)
+  })
+
   it('is cancelled by an aborted signal', async () => {
     const metadata = parquetMetadata(file)
     const controller = new AbortController()
@@ -307,6 +345,15 @@ describe('decodeEmbeddingColumn on files written by parquet-wasm (parquet-rs)', 
     expect(stats).toMatchObject({ path: 'levels', reason: 'rows of different lengths', dims: 10 })
   })
 
+  it('bounded slices over several row groups and pages', async () => {
+    const file = writeWasm(rows, listOf(new arrow.Float32()), { codec: 'ZSTD', rowGroupSize: 100, pageSize: 1024, dictionaryPageSize: 2048 })
+    const asyncFile: AsyncBuffer = { byteLength: file.byteLength, slice: (s, e) => file.slice(s, e) }
+    const stats: Partial<DecodeStats> = {}
+    const raw = await decodeEmbeddingColumn(asyncFile, parquetMetadata(file), 'emb', { stats, maxSliceBytes: 3000 })
+    expectSame(raw, await generalPath(file, 'emb'))
+    expect(stats.path).toBe('flat')
+  })
+
   it('a subset of row groups, in the order asked', async () => {
     const file = writeWasm(rows, listOf(new arrow.Float32()), { codec: 'ZSTD', rowGroupSize: 100 })
     const { stats } = await decodeAndCompare(file, 'emb', { rowGroups: [2, 0] })
@@ -373,6 +420,19 @@ describe('decodeEmbeddingColumn on files written by hyparquet-writer (data page 
     expect(stats.path).toBe('levels')
     expect(raw.lengths[4]).toBe(0)
     expect(raw.nullElements[6]).toBe(1)
+  })
+
+  it('a 3-level group without the LIST annotation goes to the row API (hyparquet reads it as structs)', async () => {
+    const schema: SchemaElement[] = [
+      { name: 'root', num_children: 1 },
+      { name: 'emb', repetition_type: 'OPTIONAL', num_children: 1 },
+      { name: 'list', repetition_type: 'REPEATED', num_children: 1 },
+      { name: 'element', repetition_type: 'OPTIONAL', type: 'FLOAT' },
+    ]
+    const data = rows.slice(0, 10).map((r) => ({ list: r }))
+    const file = parquetWriteBuffer({ columnData: [{ name: 'emb', data }], schema, codec: 'UNCOMPRESSED' })
+    const { stats } = await decodeAndCompare(file, 'emb')
+    expect(stats).toMatchObject({ path: 'rows', reason: 'not a 3-level LIST' })
   })
 
   it('optional list with nulls, snappy, double', async () => {

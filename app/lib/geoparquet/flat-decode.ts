@@ -7,13 +7,16 @@
 // this reads the column chunk page by page and copies the values into place, using the levels
 // only to find where rows start and which are null.
 //
-// Shape of a decode: per row group, one slice of the column chunk → per page: header (hyparquet's
-// thrift reader) → decompress (hyparquet's codecs) → repetition/definition levels into reusable
-// byte buffers → values (PLAIN, dictionary indices, BYTE_STREAM_SPLIT) written at the running
-// offset of the preallocated output. Pages without nulls copy their values in one go; pages with
-// nulls scatter them by their levels. Anything this decoder doesn't handle (another encoding,
-// another nesting, an external column chunk, a damaged page) falls back to hyparquet's row API
-// through rawEmbeddingsFromRows, so the result is always the one the general path gives.
+// Shape of a decode: per row group, the column chunk (one slice, or windows of whole pages) → per
+// page: header (hyparquet's thrift reader) → decompress (the ZSTD decoder below; hyparquet's codecs
+// for the rest) into a reused buffer → repetition/definition levels into reused byte buffers →
+// values (PLAIN, dictionary indices, BYTE_STREAM_SPLIT) written at the running offset of the
+// preallocated output. Pages without nulls copy their values in one go; pages with nulls scatter
+// them by their levels. Anything this decoder doesn't handle (another encoding or nesting, an
+// external column chunk, a damaged page) falls back to hyparquet's row API through
+// rawEmbeddingsFromRows, so the result is always the one the general path gives.
+//
+// Sections: levels and dictionary indices · values · ZSTD · the decoder · the public function.
 
 import { parquetRead, parquetSchema } from 'hyparquet'
 import type { AsyncBuffer, ColumnChunk, ColumnData, CompressionCodec, Compressors, FileMetaData, PageHeader, SchemaTree } from 'hyparquet'
@@ -39,7 +42,7 @@ export interface DecodeStats {
   rows: number
   /** Data pages decoded by this decoder (0 on the 'rows' path). */
   dataPages: number
-  /** Bytes of column chunk read (compressed), over all selected row groups. */
+  /** Bytes of column chunks fetched (compressed), over all selected row groups. */
   bytesRead: number
   /** ZSTD pages the built-in decoder handed to fzstd (0 unless a frame uses something it lacks). */
   zstdFallbacks: number
@@ -51,6 +54,14 @@ export interface DecodeEmbeddingOptions {
   rowGroups?: number[]
   /** Filled with how the decode went (for tests and benchmarks). */
   stats?: Partial<DecodeStats>
+  /**
+   * For an AsyncBuffer: read each column chunk in slices of about this many bytes (whole pages)
+   * instead of one slice per row group, so at most one slice is held besides the output. One
+   * slice holds the whole compressed chunk, about the size of the output for float columns, so
+   * the peak is about 2× the output; 16–32 MB slices keep it near 1×, for a request per slice.
+   * Ignored for an ArrayBuffer (read in place). Default: one slice per row group.
+   */
+  maxSliceBytes?: number
   /**
    * Decompressors by codec; default hyparquet-compressors, except ZSTD, which has a faster
    * decoder built in (passing a ZSTD decompressor here uses that one instead).
@@ -73,9 +84,9 @@ interface LeafShape {
   /** Bit widths of the level streams. */
   defWidth: number
   repWidth: number
-  /** Definition level of an entry in the (repeated) list: below it the list is empty or null. */
+  /** Definition level of an entry in the list: below it the list is empty or null. */
   defList: number
-  /** Below this definition level the whole list is null (it equals defList - 1 for an empty list). */
+  /** Below this definition level the whole list is null; at it, the list is empty. */
   defEmpty: number
 }
 
@@ -83,44 +94,31 @@ function bitWidth(max: number): number {
   return max === 0 ? 0 : 32 - Math.clz32(max)
 }
 
-/** Levels of the column's leaf, for the list shapes isFloatListColumn accepts. */
+/**
+ * Levels of the column's leaf. Only the standard 3-level LIST (what Arrow, pyarrow, parquet-rs,
+ * DuckDB and hyparquet-writer write for list and fixed_size_list) is decoded here:
+ *   <optional|required> group <name> (LIST) { repeated group list { <optional|required> float|double element } }
+ * hyparquet reads a group without the LIST annotation as structs, and the legacy 2-level and bare
+ * repeated forms could not be checked against it (no writer at hand makes them), so those go to
+ * the row API, which keeps the result identical by construction.
+ */
 function leafShape(metadata: FileMetaData, columnName: string): LeafShape {
   const column = parquetSchema(metadata).children.find((c) => c.element.name === columnName)
   if (!column) throw new Error(`parquet column not found: ${columnName}`)
-  const nodes: SchemaTree[] = [column]
-  let node = column
-  while (node.children.length > 0) {
-    if (node.children.length !== 1) throw new Unsupported('not a single list of floats')
-    node = node.children[0] as SchemaTree
-    nodes.push(node)
+  const annotated = column.element.converted_type === 'LIST' || column.element.logical_type?.type === 'LIST'
+  const list = column.children.length === 1 ? (column.children[0] as SchemaTree) : undefined
+  const leaf = list?.children.length === 1 ? (list.children[0] as SchemaTree) : undefined
+  if (!annotated || !list || !leaf || leaf.children.length > 0 || list.element.repetition_type !== 'REPEATED') {
+    throw new Unsupported('not a 3-level LIST')
   }
-  const type = node.element.type
+  const outer = column.element.repetition_type
+  const inner = leaf.element.repetition_type
+  if (outer === 'REPEATED' || inner === 'REPEATED') throw new Unsupported('nested repetition')
+  const type = leaf.element.type
   if (type !== 'FLOAT' && type !== 'DOUBLE') throw new Unsupported(`leaf type ${String(type)}`)
-  let def = 0
-  let rep = 0
-  let defList = -1
-  for (const n of nodes) {
-    const r = n.element.repetition_type
-    if (r === 'OPTIONAL') def++
-    else if (r === 'REPEATED') {
-      def++
-      rep++
-      defList = def
-    }
-  }
-  if (rep !== 1) throw new Unsupported(rep === 0 ? 'not a list' : 'nested lists')
-  // Only a top-level optional wrapper may sit above the repeated node (3-level and 2-level LIST,
-  // or a bare repeated field); a deeper optional struct would make more than one "null" level.
-  if (defList > 2) throw new Unsupported('optional structs around the list')
-  return {
-    path: node.path,
-    type,
-    maxDef: def,
-    defWidth: bitWidth(def),
-    repWidth: bitWidth(rep),
-    defList,
-    defEmpty: defList - 1,
-  }
+  const defList = (outer === 'OPTIONAL' ? 1 : 0) + 1
+  const maxDef = defList + (inner === 'OPTIONAL' ? 1 : 0)
+  return { path: leaf.path, type, maxDef, defWidth: bitWidth(maxDef), repWidth: 1, defList, defEmpty: defList - 1 }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -264,9 +262,12 @@ function copyByteStreamSplit(src: Uint8Array, pos: number, n: number, type: 'FLO
   }
 }
 
-/** A dictionary page (PLAIN values) as float32, as hyparquet's numbers would land in a Float32Array. */
-function readDictionary(page: Uint8Array, n: number, type: 'FLOAT' | 'DOUBLE'): Float32Array {
-  const dict = new Float32Array(n)
+/**
+ * A dictionary page (PLAIN values) as float32, as hyparquet's numbers would land in a
+ * Float32Array; into `into` when it is big enough.
+ */
+function readDictionary(page: Uint8Array, n: number, type: 'FLOAT' | 'DOUBLE', into: Float32Array | null): Float32Array {
+  const dict = into && into.length >= n ? into.subarray(0, n) : new Float32Array(n)
   copyPlain(page, 0, n, type, dict, 0)
   return dict
 }
@@ -997,14 +998,24 @@ export function zstdDecompressInto(src: Uint8Array, out: Uint8Array): void {
 // ---------------------------------------------------------------------------------------------
 // The decoder
 
-/** Growable scratch buffers, kept for the whole decode. */
+/**
+ * Growable buffers for one page at a time (levels, decompressed bytes, present values), shared by
+ * all decodes: each page is handled synchronously once its bytes are in, so two decodes never
+ * use them at the same time, and reusing them spares each small file a few MB of fresh memory
+ * (whose first-touch page faults cost more than decoding into it). What lives across pages (the
+ * dictionary, the output) is per decode.
+ */
 class Scratch {
   rep = new Uint8Array(0)
   def = new Uint8Array(0)
   values = new Float32Array(0)
   page = new Uint8Array(0)
-  /** ZSTD frames this file's pages had that the fast decoder left to fzstd. */
-  zstdFallbacks = 0
+  /**
+   * Dictionary buffer, which (unlike the rest) lives across pages and so across awaits: one
+   * decode at a time borrows it; a decode that overlaps another uses its own.
+   */
+  dict = new Float32Array(0)
+  dictBorrowed = false
   levels(n: number): void {
     if (this.rep.length < n) {
       this.rep = new Uint8Array(n)
@@ -1015,23 +1026,33 @@ class Scratch {
     if (this.values.length < n) this.values = new Float32Array(n)
     return this.values
   }
+  /** Lets go of buffers grown past what a typical file needs, so a worker doesn't keep them. */
+  trim(): void {
+    const keep = 16 << 20
+    if (this.rep.byteLength > keep) this.rep = this.def = new Uint8Array(0)
+    if (this.values.byteLength > keep) this.values = new Float32Array(0)
+    if (this.page.byteLength > keep) this.page = new Uint8Array(0)
+    if (this.dict.byteLength > keep && !this.dictBorrowed) this.dict = new Float32Array(0)
+  }
 }
+
+const sharedScratch = new Scratch()
 
 /**
  * Decompresses one page (or the values part of a v2 page). ZSTD goes through the decoder above
  * into a reused buffer (so the result is only valid until the next page); other codecs through
  * hyparquet's decompressPage and the given compressors.
  */
-function decompress(raw: Uint8Array, size: number, codec: CompressionCodec, compressors: Compressors, useOwnZstd: boolean, scratch: Scratch): Uint8Array {
+function decompress(raw: Uint8Array, size: number, codec: CompressionCodec, compressors: Compressors, useOwnZstd: boolean, scratch: Scratch, out: Output): Uint8Array {
   if (codec === 'ZSTD' && useOwnZstd) {
     if (scratch.page.length < size) scratch.page = new Uint8Array(Math.max(size, scratch.page.length * 2))
-    const out = scratch.page.subarray(0, size)
+    const page = scratch.page.subarray(0, size)
     try {
-      zstdDecompressInto(raw, out)
-      return out
+      zstdDecompressInto(raw, page)
+      return page
     } catch (err) {
       if (!(err instanceof ZstdError)) throw err
-      scratch.zstdFallbacks++
+      out.zstdFallbacks++
     }
   }
   return decompressPage(raw, size, codec, compressors)
@@ -1048,6 +1069,8 @@ interface Output {
   row: number
   anyNull: boolean
   dataPages: number
+  /** ZSTD pages the built-in decoder left to fzstd. */
+  zstdFallbacks: number
 }
 
 /** Values of one data page, already stripped of its levels. */
@@ -1142,13 +1165,58 @@ function checkAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw signal.reason ?? new Error('aborted')
 }
 
-async function chunkBytes(file: AsyncBuffer | ArrayBuffer, start: number, length: number): Promise<Uint8Array> {
-  if (start < 0 || start + length > file.byteLength) throw new Error('parquet column chunk lies outside the file')
-  // A view, not a copy, when the whole file is already in memory.
-  if (file instanceof ArrayBuffer || Object.prototype.toString.call(file) === '[object ArrayBuffer]') {
-    return new Uint8Array(file as ArrayBuffer, start, length)
+function isArrayBuffer(file: AsyncBuffer | ArrayBuffer): file is ArrayBuffer {
+  return file instanceof ArrayBuffer || Object.prototype.toString.call(file) === '[object ArrayBuffer]'
+}
+
+/** Room for a page header (with its statistics) when reading a chunk in windows. */
+const HEADER_BYTES = 1 << 16
+
+/**
+ * The bytes of one column chunk, [start, end) of the file, read whole (a view when the file is
+ * in memory; one slice otherwise), or in windows of whole pages when maxSlice is finite.
+ */
+class ChunkWindow {
+  bytes = new Uint8Array(0)
+  /** File offset of bytes[0]. */
+  base = 0
+  fetched = 0
+  private readonly file: AsyncBuffer | ArrayBuffer
+  private readonly end: number
+  private readonly maxSlice: number
+  constructor(file: AsyncBuffer | ArrayBuffer, start: number, end: number, maxSlice: number) {
+    if (start < 0 || end > file.byteLength || end < start) throw new Error('parquet column chunk lies outside the file')
+    this.file = file
+    this.end = end
+    this.maxSlice = isArrayBuffer(file) ? Infinity : maxSlice
+    this.base = start
   }
-  return new Uint8Array(await file.slice(start, start + length))
+  /** Makes file bytes [pos, pos + length) available in `bytes`. */
+  async need(pos: number, length: number): Promise<void> {
+    if (pos + length > this.end) throw new Error('parquet page runs past its column chunk')
+    if (pos >= this.base && pos + length <= this.base + this.bytes.length) return
+    const size = Math.min(this.end - pos, Math.max(length, this.maxSlice))
+    this.bytes = isArrayBuffer(this.file) ? new Uint8Array(this.file, pos, size) : new Uint8Array(await this.file.slice(pos, pos + size))
+    this.base = pos
+    this.fetched += size
+  }
+  /** The page header at file offset pos, and its length in bytes. */
+  async header(pos: number): Promise<[PageHeader, number]> {
+    let want = Math.min(HEADER_BYTES, this.end - pos)
+    for (;;) {
+      await this.need(pos, want)
+      const reader = { view: new DataView(this.bytes.buffer, this.bytes.byteOffset, this.bytes.byteLength), offset: pos - this.base }
+      try {
+        const header: PageHeader = parquetHeader(reader)
+        return [header, reader.offset - (pos - this.base)]
+      } catch (err) {
+        // A header that runs past the window: read more, unless the chunk has no more.
+        const available = this.base + this.bytes.length - pos
+        if (!(err instanceof RangeError) || available >= this.end - pos) throw err
+        want = Math.min(this.end - pos, available * 2)
+      }
+    }
+  }
 }
 
 async function decodeFlat(
@@ -1158,6 +1226,7 @@ async function decodeFlat(
   groups: number[],
   compressors: Compressors,
   useOwnZstd: boolean,
+  maxSliceBytes: number,
   signal: AbortSignal | undefined,
   stats: Partial<DecodeStats>,
 ): Promise<RawEmbeddings> {
@@ -1187,102 +1256,117 @@ async function decodeFlat(
     row: -1,
     anyNull: false,
     dataPages: 0,
+    zstdFallbacks: 0,
   }
-  const scratch = new Scratch()
+  const scratch = sharedScratch
   let rowsBefore = 0
   let bytesRead = 0
-
-  for (let gi = 0; gi < chunks.length; gi++) {
-    checkAborted(signal)
-    const meta = (chunks[gi] as ColumnChunk).meta_data as NonNullable<ColumnChunk['meta_data']>
-    const { codec } = meta
-    const start = Number(meta.dictionary_page_offset || meta.data_page_offset)
-    const length = Number(meta.total_compressed_size)
-    const bytes = await chunkBytes(file, start, length)
-    checkAborted(signal)
-    bytesRead += length
-    const reader = { view: new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength), offset: 0 }
-    const levelsInChunk = Number(meta.num_values)
-    let levelsSeen = 0
-    let dict: Float32Array | undefined
-
-    while (levelsSeen < levelsInChunk) {
-      if (reader.offset >= bytes.length) throw new Error('parquet column chunk ends before all its values')
-      const header: PageHeader = parquetHeader(reader)
-      const pageStart = reader.offset
-      const compressedSize = header.compressed_page_size
-      reader.offset += compressedSize
-      if (reader.offset > bytes.length) throw new Error('parquet page runs past its column chunk')
-      const raw = bytes.subarray(pageStart, pageStart + compressedSize)
-
-      if (header.type === 'DICTIONARY_PAGE') {
-        const dph = header.dictionary_page_header
-        if (!dph) throw new Error('parquet dictionary page header is undefined')
-        if (dph.encoding !== 'PLAIN' && dph.encoding !== 'PLAIN_DICTIONARY') throw new Unsupported(`dictionary encoding ${String(dph.encoding)}`)
-        const page = decompress(raw, header.uncompressed_page_size, codec, compressors, useOwnZstd, scratch)
-        dict = readDictionary(page, dph.num_values, shape.type)
-        continue
-      }
-
-      let n: number
-      let values: PageValues
-      let levelBytes: Uint8Array
-      let repStart: number
-      let repEnd: number
-      let defStart: number
-      let defEnd: number
-      if (header.type === 'DATA_PAGE') {
-        const dph = header.data_page_header
-        if (!dph) throw new Error('parquet data page header is undefined')
-        if (dph.repetition_level_encoding !== 'RLE' || dph.definition_level_encoding !== 'RLE') {
-          throw new Unsupported(`level encoding ${String(dph.definition_level_encoding)}`)
-        }
-        n = dph.num_values
-        const page = decompress(raw, header.uncompressed_page_size, codec, compressors, useOwnZstd, scratch)
-        const view = new DataView(page.buffer, page.byteOffset, page.byteLength)
-        let pos = 0
-        repStart = 4
-        repEnd = repStart + view.getUint32(pos, true)
-        pos = repEnd
-        defStart = pos + 4
-        defEnd = defStart + view.getUint32(pos, true)
-        pos = defEnd
-        if (defEnd > page.length) throw new Error('parquet levels run past their page')
-        levelBytes = page
-        values = { encoding: dph.encoding, bytes: page, pos, end: page.length }
-      } else if (header.type === 'DATA_PAGE_V2') {
-        const dph = header.data_page_header_v2
-        if (!dph) throw new Error('parquet data page header v2 is undefined')
-        n = dph.num_values
-        repStart = 0
-        repEnd = dph.repetition_levels_byte_length
-        defStart = repEnd
-        defEnd = defStart + dph.definition_levels_byte_length
-        if (defEnd > raw.length) throw new Error('parquet levels run past their page')
-        levelBytes = raw
-        let body = raw.subarray(defEnd)
-        if (dph.is_compressed !== false && codec !== 'UNCOMPRESSED') {
-          body = decompress(body, header.uncompressed_page_size - defEnd, codec, compressors, useOwnZstd, scratch)
-        }
-        values = { encoding: dph.encoding, bytes: body, pos: 0, end: body.length }
-      } else {
-        // Index pages and anything newer carry no values of this column.
-        continue
-      }
-
-      out.dataPages++
-      levelsSeen += n
-      if (levelsSeen > levelsInChunk) throw new Error('parquet column chunk has more values than its metadata says')
-      scratch.levels(n)
-      // Every row starts with repetition level 0; the first level of a chunk must be one.
-      decodeLevels(levelBytes, repStart, repEnd, shape.repWidth, n, scratch.rep, -1)
-      const allMax = decodeLevels(levelBytes, defStart, defEnd, shape.defWidth, n, scratch.def, shape.maxDef)
-      if (levelsSeen === n && n > 0 && scratch.rep[0] !== 0) throw new Error('parquet column chunk starts inside a row')
-      applyPage(out, shape, scratch, n, allMax, values, dict)
+  const borrowDict = !scratch.dictBorrowed
+  if (borrowDict) scratch.dictBorrowed = true
+  // The pooled dictionary buffer, grown to the largest dictionary seen (null: not ours to use).
+  const dictBuffer = (n: number): Float32Array | null => {
+    if (!borrowDict) return null
+    if (scratch.dict.length < n) scratch.dict = new Float32Array(n)
+    return scratch.dict
+  }
+  try {
+    for (let gi = 0; gi < chunks.length; gi++) {
       checkAborted(signal)
+      const meta = (chunks[gi] as ColumnChunk).meta_data as NonNullable<ColumnChunk['meta_data']>
+      const { codec } = meta
+      const start = Number(meta.dictionary_page_offset || meta.data_page_offset)
+      const end = start + Number(meta.total_compressed_size)
+      const window = new ChunkWindow(file, start, end, maxSliceBytes)
+      // One slice for the whole chunk unless asked to bound it.
+      await window.need(start, Math.min(end - start, Number.isFinite(maxSliceBytes) ? HEADER_BYTES : end - start))
+      checkAborted(signal)
+      const levelsInChunk = Number(meta.num_values)
+      let levelsSeen = 0
+      let dict: Float32Array | undefined
+      let pos = start
+
+      while (levelsSeen < levelsInChunk) {
+        if (pos >= end) throw new Error('parquet column chunk ends before all its values')
+        const [header, headerLength] = await window.header(pos)
+        const compressedSize = header.compressed_page_size
+        await window.need(pos, headerLength + compressedSize)
+        const pageStart = pos + headerLength - window.base
+        const raw = window.bytes.subarray(pageStart, pageStart + compressedSize)
+        pos += headerLength + compressedSize
+
+        if (header.type === 'DICTIONARY_PAGE') {
+          const dph = header.dictionary_page_header
+          if (!dph) throw new Error('parquet dictionary page header is undefined')
+          if (dph.encoding !== 'PLAIN' && dph.encoding !== 'PLAIN_DICTIONARY') throw new Unsupported(`dictionary encoding ${String(dph.encoding)}`)
+          const page = decompress(raw, header.uncompressed_page_size, codec, compressors, useOwnZstd, scratch, out)
+          dict = readDictionary(page, dph.num_values, shape.type, dictBuffer(dph.num_values))
+          continue
+        }
+
+        let n: number
+        let values: PageValues
+        let levelBytes: Uint8Array
+        let repStart: number
+        let repEnd: number
+        let defStart: number
+        let defEnd: number
+        if (header.type === 'DATA_PAGE') {
+          const dph = header.data_page_header
+          if (!dph) throw new Error('parquet data page header is undefined')
+          if (dph.repetition_level_encoding !== 'RLE' || dph.definition_level_encoding !== 'RLE') {
+            throw new Unsupported(`level encoding ${String(dph.definition_level_encoding)}`)
+          }
+          n = dph.num_values
+          const page = decompress(raw, header.uncompressed_page_size, codec, compressors, useOwnZstd, scratch, out)
+          const view = new DataView(page.buffer, page.byteOffset, page.byteLength)
+          let pos = 0
+          repStart = 4
+          repEnd = repStart + view.getUint32(pos, true)
+          pos = repEnd
+          defStart = pos + 4
+          defEnd = defStart + view.getUint32(pos, true)
+          pos = defEnd
+          if (defEnd > page.length) throw new Error('parquet levels run past their page')
+          levelBytes = page
+          values = { encoding: dph.encoding, bytes: page, pos, end: page.length }
+        } else if (header.type === 'DATA_PAGE_V2') {
+          const dph = header.data_page_header_v2
+          if (!dph) throw new Error('parquet data page header v2 is undefined')
+          n = dph.num_values
+          repStart = 0
+          repEnd = dph.repetition_levels_byte_length
+          defStart = repEnd
+          defEnd = defStart + dph.definition_levels_byte_length
+          if (defEnd > raw.length) throw new Error('parquet levels run past their page')
+          levelBytes = raw
+          let body: Uint8Array = raw.subarray(defEnd)
+          if (dph.is_compressed !== false && codec !== 'UNCOMPRESSED') {
+            body = decompress(body, header.uncompressed_page_size - defEnd, codec, compressors, useOwnZstd, scratch, out)
+          }
+          values = { encoding: dph.encoding, bytes: body, pos: 0, end: body.length }
+        } else {
+          // Index pages and anything newer carry no values of this column.
+          continue
+        }
+
+        out.dataPages++
+        levelsSeen += n
+        if (levelsSeen > levelsInChunk) throw new Error('parquet column chunk has more values than its metadata says')
+        scratch.levels(n)
+        // Every row starts with repetition level 0; the first level of a chunk must be one.
+        decodeLevels(levelBytes, repStart, repEnd, shape.repWidth, n, scratch.rep, -1)
+        const allMax = decodeLevels(levelBytes, defStart, defEnd, shape.defWidth, n, scratch.def, shape.maxDef)
+        if (levelsSeen === n && n > 0 && scratch.rep[0] !== 0) throw new Error('parquet column chunk starts inside a row')
+        applyPage(out, shape, scratch, n, allMax, values, dict)
+        checkAborted(signal)
+      }
+      bytesRead += window.fetched
+      rowsBefore += Number(metadata.row_groups[groups[gi] as number]?.num_rows ?? 0)
+      if (out.row + 1 !== rowsBefore) throw new Error(`parquet row group ${groups[gi]}: its column has a different number of rows than the row group`)
     }
-    rowsBefore += Number(metadata.row_groups[groups[gi] as number]?.num_rows ?? 0)
-    if (out.row + 1 !== rowsBefore) throw new Error(`parquet row group ${groups[gi]}: its column has a different number of rows than the row group`)
+  } finally {
+    if (borrowDict) scratch.dictBorrowed = false
+    scratch.trim()
   }
 
   const { lengths } = out
@@ -1308,7 +1392,7 @@ async function decodeFlat(
   stats.rows = totalRows
   stats.dataPages = out.dataPages
   stats.bytesRead = bytesRead
-  stats.zstdFallbacks = scratch.zstdFallbacks
+  stats.zstdFallbacks = out.zstdFallbacks
   const values = out.at === out.values.length ? out.values : out.values.slice(0, out.at)
   return { values, lengths, nullElements: out.nullElements }
 }
@@ -1370,7 +1454,8 @@ export async function decodeEmbeddingColumn(
   const groups = opts.rowGroups ?? metadata.row_groups.map((_, i) => i)
   checkAborted(signal)
   try {
-    return await decodeFlat(file, metadata, columnName, groups, compressors, !opts.compressors?.ZSTD, signal, stats)
+    const maxSlice = opts.maxSliceBytes ?? Infinity
+    return await decodeFlat(file, metadata, columnName, groups, compressors, !opts.compressors?.ZSTD, maxSlice, signal, stats)
   } catch (err) {
     if (signal?.aborted) throw signal.reason ?? err
     stats.path = 'rows'
