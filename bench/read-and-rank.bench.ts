@@ -10,22 +10,13 @@ import { compressors } from 'hyparquet-compressors'
 import { readEmbeddings } from '../app/lib/geoparquet/read-embeddings.ts'
 import { buildRankIndex, rank } from '../app/lib/rank.ts'
 import { medianMs, record, writeResults } from './harness.ts'
+import { mulberry32 } from '../scripts/lib/prng.mjs'
 
 const FIXTURES = process.env.CHIPFINDER_FIXTURES ?? path.resolve(import.meta.dirname, '../../shared/fixtures')
 const SAMPLE = path.join(FIXTURES, 'clay-v0/03WVN_20220610_20220610_v001.gpq')
 
-function prng(seed: number) {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = Math.imul(a ^ (a >>> 15), a | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
 function syntheticMatrix(count: number, dims: number): Float32Array {
-  const rnd = prng(7)
+  const rnd = mulberry32(7)
   const data = new Float32Array(count * dims)
   for (let i = 0; i < data.length; i++) data[i] = rnd() * 2 - 1
   return data

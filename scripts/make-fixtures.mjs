@@ -11,22 +11,13 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { geojsonToWkb, parquetWriteBuffer } from 'hyparquet-writer'
+import { mulberry32 } from './lib/prng.mjs'
 
 export const DIMS = 16
 export const ROWS = 30
 export const CLUSTERS = 3
 
-/** mulberry32: tiny, seedable, good enough for test data. */
-function prng(seed) {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+const prng = mulberry32
 
 /** Row i belongs to cluster i % 3; vectors are a cluster centre plus small noise. */
 function clusteredEmbeddings(rows, dims, seed) {

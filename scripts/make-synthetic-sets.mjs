@@ -108,6 +108,7 @@ import {
 } from 'apache-arrow'
 import { parquetMetadata } from 'hyparquet'
 import { geojsonToWkb, parquetWriteBuffer } from 'hyparquet-writer'
+import { mulberry32 } from './lib/prng.mjs'
 
 /** Bump whenever the output changes: a manifest with another version is regenerated. */
 export const GENERATOR_VERSION = 1
@@ -120,17 +121,7 @@ const OWNED = ['clay-v0-global', 'clay-v1-5-s2', 'lgnd', 'earth-index', 'planet'
 // ---------------------------------------------------------------------------------------------
 // Randomness
 
-/** mulberry32, as in make-fixtures.mjs: tiny, seedable, good enough for test data. */
-function prng(seed) {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+const prng = mulberry32
 
 /** A PRNG seeded from the global seed and a name, so each part's numbers don't depend on order. */
 function rng(name) {

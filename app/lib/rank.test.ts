@@ -1,17 +1,9 @@
 import { describe, expect, it } from 'vitest'
+import { mulberry32 } from '../../scripts/lib/prng.mjs'
 import { buildRankIndex, cosineScores, meanVector, queryVector, rank, RankIndex, rankOrder, rowNorms, type Matrix } from './rank.ts'
 
-/** Deterministic PRNG (mulberry32) so failures reproduce. */
-function prng(seed: number) {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+/** Deterministic PRNG, so failures reproduce. */
+const prng = mulberry32
 
 /** Rows that share a large common component, like Clay v0 (raw cosine ~0.97). */
 function clayLikeMatrix(count: number, dims: number, seed = 1): Matrix {

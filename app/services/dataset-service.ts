@@ -9,7 +9,8 @@
 
 import { ChipCollection } from '../lib/chip-collection.ts'
 import { guessLayout, parseCatalog, type CatalogEntry } from '../lib/catalog/catalog.ts'
-import { bboxRing, estimateEmbeddingBytes, planLoads, ringBBox, unionBBox, type BBox, type FileRecord } from '../lib/catalog/load-plan.ts'
+import { estimateEmbeddingBytes, planLoads, type FileRecord } from '../lib/catalog/load-plan.ts'
+import { bboxRing, ringBBox, unionBBox, type BBox } from '../lib/bbox.ts'
 import { listObjects, parseS3Url, type S3Location } from '../lib/catalog/s3-list.ts'
 import { clayV0FileInfo, mgrsTileFootprint } from '../lib/catalog/mgrs-tile.ts'
 import { readFooter } from '../lib/geoparquet/footer.ts'

@@ -5,7 +5,7 @@
 import { create } from 'zustand'
 import type { FileSummary } from '../lib/geoparquet/types.ts'
 import type { CatalogEntry } from '../lib/catalog/catalog.ts'
-import type { BBox } from '../lib/catalog/load-plan.ts'
+import type { BBox } from '../lib/bbox.ts'
 import type { ScoreMode } from '../lib/rank.ts'
 import { DEFAULT_URL_STATE, type BasemapId } from '../lib/url-state.ts'
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { bboxRing, intersects, planLoads, ringBBox, unionBBox, type BBox, type FileRecord } from './load-plan.ts'
+import { planLoads, type FileRecord } from './load-plan.ts'
+import { bboxRing, intersects, ringBBox, unionBBox, type BBox } from '../bbox.ts'
 
 function file(key: string, bbox: BBox, rows: number | null = 441, status: FileRecord['status'] = 'idle'): FileRecord {
   return { key, url: `http://x/${key}`, size: 1_000_000, footprint: bboxRing(bbox), bbox, rows, status }

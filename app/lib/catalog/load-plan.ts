@@ -2,7 +2,7 @@
 // memory budget is used, and only when few enough are in view that loading them makes sense
 // (at world zoom a set of 2,400 files shows its coverage and asks the person to zoom in).
 
-export type BBox = [west: number, south: number, east: number, north: number]
+import { intersects, type BBox } from '../bbox.ts'
 
 export type FileStatus = 'unlocated' | 'idle' | 'queued' | 'loading' | 'loaded' | 'skipped' | 'error'
 
@@ -20,31 +20,6 @@ export interface FileRecord {
   status: FileStatus
   /** Why it was skipped or failed, worded for people. */
   message?: string
-}
-
-export function intersects(a: BBox, b: BBox): boolean {
-  return a[0] <= b[2] && b[0] <= a[2] && a[1] <= b[3] && b[1] <= a[3]
-}
-
-export function ringBBox(ring: Float64Array): BBox {
-  const b: BBox = [Infinity, Infinity, -Infinity, -Infinity]
-  for (let i = 0; i < ring.length; i += 2) {
-    b[0] = Math.min(b[0], ring[i]!)
-    b[2] = Math.max(b[2], ring[i]!)
-    b[1] = Math.min(b[1], ring[i + 1]!)
-    b[3] = Math.max(b[3], ring[i + 1]!)
-  }
-  return b
-}
-
-export function bboxRing([w, s, e, n]: BBox): Float64Array {
-  return new Float64Array([w, s, e, s, e, n, w, n, w, s])
-}
-
-export function unionBBox(boxes: Iterable<BBox>): BBox | null {
-  let out: BBox | null = null
-  for (const b of boxes) out = out ? [Math.min(out[0], b[0]), Math.min(out[1], b[1]), Math.max(out[2], b[2]), Math.max(out[3], b[3])] : [...b]
-  return out
 }
 
 /** Clay v0 stores embeddings at about 1.4× their float32 size (ZSTD does little for floats). */

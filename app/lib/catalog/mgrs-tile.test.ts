@@ -5,7 +5,8 @@ import proj4 from 'proj4'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { readEmbeddings } from '../geoparquet/read-embeddings.ts'
 import type { EmbeddingTable } from '../geoparquet/types.ts'
-import { clayV0FileInfo, mgrsTileBbox, mgrsTileFootprint, parseMgrsTile, ringBbox, S2_TILE_SIZE_M } from './mgrs-tile.ts'
+import { clayV0FileInfo, mgrsTileBbox, mgrsTileFootprint, parseMgrsTile, S2_TILE_SIZE_M } from './mgrs-tile.ts'
+import { ringBBox as ringBbox } from '../bbox.ts'
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url))
 const fixturesDir = process.env.CHIPFINDER_FIXTURES ?? path.resolve(repoRoot, '../shared/fixtures')

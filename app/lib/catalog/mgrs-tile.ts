@@ -8,6 +8,7 @@
 // E 400 000–509 800, N 7 190 200–7 300 000 give or take the 10 m pixel grid's tens of metres.
 
 import proj4 from 'proj4'
+import { ringBBox } from '../bbox.ts'
 
 /** Side of a Sentinel-2 tile, in metres. */
 export const S2_TILE_SIZE_M = 109_800
@@ -152,26 +153,10 @@ export function mgrsTileFootprint(tileId: string, opts: { segments?: number } = 
 }
 
 /** [west, south, east, north] of a ring of lon/lat pairs. */
-export function ringBbox(ring: Float64Array): [number, number, number, number] {
-  let w = Infinity
-  let s = Infinity
-  let e = -Infinity
-  let n = -Infinity
-  for (let i = 0; i + 1 < ring.length; i += 2) {
-    const x = ring[i] as number
-    const y = ring[i + 1] as number
-    if (x < w) w = x
-    if (x > e) e = x
-    if (y < s) s = y
-    if (y > n) n = y
-  }
-  return [w, s, e, n]
-}
-
 /** Bounding box of a Sentinel-2 tile in lon/lat; null for a bad id. */
 export function mgrsTileBbox(tileId: string): [number, number, number, number] | null {
   const ring = mgrsTileFootprint(tileId)
-  return ring ? ringBbox(ring) : null
+  return ring ? ringBBox(ring) : null
 }
 
 export interface ClayV0FileInfo {

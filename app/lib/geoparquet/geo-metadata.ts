@@ -4,6 +4,7 @@
 // lon/lat with proj4 (resolveCrs).
 
 import proj4 from 'proj4'
+import { ringBBox } from '../bbox.ts'
 
 /** A PROJJSON object, a CRS string such as "EPSG:4326", null (explicitly unknown: GeoParquet
  * readers treat it as lon/lat), or undefined when the key is absent (the spec's default, CRS84). */
@@ -325,17 +326,5 @@ export function bboxToLonLat(bbox: [number, number, number, number], res: CrsRes
   for (let i = 0; i < steps; i++) push(x0, y1 - ((y1 - y0) * i) / steps)
   push(x0, y0)
   if (!res.toLonLat(pts)) return null
-  let w = Infinity
-  let s = Infinity
-  let e = -Infinity
-  let n = -Infinity
-  for (let i = 0; i < pts.length; i += 2) {
-    const x = pts[i] as number
-    const y = pts[i + 1] as number
-    if (x < w) w = x
-    if (x > e) e = x
-    if (y < s) s = y
-    if (y > n) n = y
-  }
-  return [w, s, e, n]
+  return ringBBox(pts)
 }

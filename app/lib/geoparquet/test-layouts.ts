@@ -9,6 +9,7 @@ import type { SchemaElement } from 'hyparquet'
 import * as arrow from 'apache-arrow'
 import * as pw from 'parquet-wasm/node'
 import proj4 from 'proj4'
+import { mulberry32 } from '../../../scripts/lib/prng.mjs'
 
 export interface LayoutFixture {
   name: string
@@ -21,17 +22,7 @@ export interface LayoutFixture {
   vectors: number[][]
 }
 
-/** mulberry32: tiny, seedable. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+const prng = mulberry32
 
 export function vectors(rows: number, dims: number, seed: number): number[][] {
   const rand = prng(seed)

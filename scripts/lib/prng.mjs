@@ -1,0 +1,17 @@
+// mulberry32: a tiny seedable PRNG, so test data and benchmarks are the same on every run.
+// One copy, shared by the generators, the tests and the benchmarks.
+
+/**
+ * @param {number} seed
+ * @returns {() => number} uniform numbers in [0, 1)
+ */
+export function mulberry32(seed) {
+  let a = seed >>> 0
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0
+    let t = a
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
