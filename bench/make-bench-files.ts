@@ -17,6 +17,7 @@ import { createRequire } from 'node:module'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import * as arrow from 'apache-arrow'
+import { mulberry32 } from '../scripts/lib/prng.mjs'
 import { medianMs } from './harness.ts'
 
 export const CACHE_DIR = path.resolve(import.meta.dirname, '.cache')
@@ -59,19 +60,9 @@ export const NAIP_LIKE: BenchFile = {
   description: '100 k × 1024 list<float>, snappy, dictionary + PLAIN fallback, + geometry',
 }
 
-function prng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = Math.imul(a ^ (a >>> 15), a | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
 /** Model-like vectors: a shared mean plus per-chip noise, full float32 mantissas. */
 function embeddingValues(rows: number, dims: number, seed: number): Float32Array {
-  const rnd = prng(seed)
+  const rnd = mulberry32(seed)
   const mean = new Float32Array(dims)
   for (let j = 0; j < dims; j++) mean[j] = (rnd() - 0.5) * 0.4
   const values = new Float32Array(rows * dims)

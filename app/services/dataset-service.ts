@@ -423,10 +423,7 @@ export function startDatasetService(deps: { search: SearchClient; pool: DecodePo
   function updateHere(): void {
     if (!open || open.kind !== 'folder') return
     const p = plan()
-    const loaded = registry.files
-      .filter((f) => f.status === 'loaded' && f.bbox && p.inView > 0)
-      .reduce((n, f) => n + (f.rows ?? 0), 0)
-    store.setState({ here: { available: p.availableHere, approximate: p.approximate, loaded: Math.min(loaded, p.availableHere) } })
+    store.setState({ here: { available: p.availableHere, approximate: p.approximate, loaded: p.loadedHere } })
   }
 
   function schedule(): void {

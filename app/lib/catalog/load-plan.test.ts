@@ -41,6 +41,10 @@ describe('load plan', () => {
     expect(plan.load.map((f) => f.key)).toEqual(['unknown'])
     expect(plan.approximate).toBe(true)
     expect(plan.availableHere).toBe(441 + Math.round(1_000_000 / 1.4 / (768 * 4)))
+    expect(plan.loadedHere).toBe(441)
+    // A loaded file out of view counts for neither.
+    const elsewhere = planLoads({ ...base, files: [...files, file('far', [50, 50, 51, 51], 300, 'loaded')], view: [0, 0, 1, 1] })
+    expect(elsewhere.loadedHere).toBe(441)
   })
 
   it('does bbox arithmetic', () => {

@@ -50,6 +50,8 @@ export interface Plan {
   inView: number
   /** Chips in the files overlapping the view (rows where known, else estimates). */
   availableHere: number
+  /** Chips loaded from the files overlapping the view. */
+  loadedHere: number
   /** True when some row counts are estimates. */
   approximate: boolean
   /** Why more could not be loaded, worded for people; null when nothing was held back. */
@@ -68,9 +70,11 @@ function formatGB(bytes: number): string {
 export function planLoads({ files, view, dims, budgetBytes, committedBytes, maxFilesPerView }: PlanInput): Plan {
   const here = files.filter((f) => f.bbox !== null && intersects(f.bbox, view))
   let availableHere = 0
+  let loadedHere = 0
   let approximate = false
   for (const f of here) {
     if (f.status === 'skipped' || f.status === 'error') continue
+    if (f.status === 'loaded') loadedHere += f.rows ?? 0
     if (f.rows !== null) availableHere += f.rows
     else {
       approximate = true
@@ -78,7 +82,7 @@ export function planLoads({ files, view, dims, budgetBytes, committedBytes, maxF
     }
   }
   const waiting = here.filter((f) => f.status === 'idle')
-  const base = { inView: here.length, availableHere, approximate }
+  const base = { inView: here.length, availableHere, loadedHere, approximate }
   if (waiting.length === 0) return { ...base, load: [], stopReason: null, stopKind: null }
   if (waiting.length > maxFilesPerView)
     return {

@@ -13,6 +13,7 @@ import { compressors, decompressZstd as fzstdDecompress } from 'hyparquet-compre
 import { parquetWriteBuffer } from 'hyparquet-writer'
 import * as pw from 'parquet-wasm'
 import { describe, expect, it } from 'vitest'
+import { mulberry32 } from '../../../scripts/lib/prng.mjs'
 import { decodeEmbeddingColumn, zstdDecompressInto, type DecodeStats } from './flat-decode.ts'
 import { rawEmbeddingsFromRows, type RawEmbeddings } from './read-embeddings.ts'
 
@@ -84,21 +85,11 @@ async function decodeAndCompare(
   return { stats, raw }
 }
 
-// Deterministic values with full float32 mantissas, like a model's output.
-function prng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = Math.imul(a ^ (a >>> 15), a | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
 type Row = (number | null)[] | null
 
+/** Deterministic values with full float32 mantissas, like a model's output. */
 function randomRows(count: number, dims: number, seed = 1): number[][] {
-  const rnd = prng(seed)
+  const rnd = mulberry32(seed)
   return Array.from({ length: count }, () => Array.from({ length: dims }, () => Math.fround(rnd() * 2 - 1)))
 }
 
@@ -575,7 +566,7 @@ describe('the built-in ZSTD decoder', () => {
   })
 
   it('matches fzstd on compressible and incompressible data (sequences, repeat offsets, RLE and raw blocks)', () => {
-    const rnd = prng(11)
+    const rnd = mulberry32(11)
     const n = 60_000
     const table = new arrow.Table({
       counter: arrow.vectorFromArray(Array.from({ length: n }, (_, i) => i), new arrow.Int32()),
