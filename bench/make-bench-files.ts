@@ -263,7 +263,7 @@ async function decoderFor(name: DecoderName): Promise<Decode> {
     case 'hyparquet-rows': {
       const { parquetReadObjects } = await import('hyparquet')
       const { compressors } = await import('hyparquet-compressors')
-      const { rawEmbeddingsFromRows } = await import('../app/lib/geoparquet/read-embeddings.ts')
+      const { rawEmbeddingsFromRows } = await import('../app/lib/geoparquet/raw-embeddings.ts')
       return async (file, column) => {
         const rows = await parquetReadObjects({ file, columns: [column], compressors })
         return rawEmbeddingsFromRows(rows.map((r) => r[column])).values
@@ -295,7 +295,7 @@ async function decoderFor(name: DecoderName): Promise<Decode> {
           data: Record<string, { list: { element: unknown }[] } | null>[]
         }
         const rows = result.data.map((r) => r[column]?.list.map((e) => Number(e.element)) ?? null)
-        const { rawEmbeddingsFromRows } = await import('../app/lib/geoparquet/read-embeddings.ts')
+        const { rawEmbeddingsFromRows } = await import('../app/lib/geoparquet/raw-embeddings.ts')
         return rawEmbeddingsFromRows(rows).values
       }
     }

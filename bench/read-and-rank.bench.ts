@@ -9,7 +9,7 @@ import { parquetReadObjects } from 'hyparquet'
 import { compressors } from 'hyparquet-compressors'
 import { readEmbeddings } from '../app/lib/geoparquet/read-embeddings.ts'
 import { buildRankIndex, rank } from '../app/lib/rank.ts'
-import { medianMs, record, writeResults } from './harness.ts'
+import { medianMs, mergeResults, record } from './harness.ts'
 import { mulberry32 } from '../scripts/lib/prng.mjs'
 
 const FIXTURES = process.env.CHIPFINDER_FIXTURES ?? path.resolve(import.meta.dirname, '../../shared/fixtures')
@@ -67,7 +67,7 @@ function sequentialSum(data: Float32Array): number {
   return s0 + s1 + s2 + s3 + s4 + s5 + s6 + s7
 }
 
-afterAll(() => writeResults())
+afterAll(() => mergeResults())
 
 describe('read', () => {
   it('the real Clay v0 sample (417 × 768, ZSTD)', async () => {

@@ -14,8 +14,9 @@ import { parquetWriteBuffer } from 'hyparquet-writer'
 import * as pw from 'parquet-wasm'
 import { describe, expect, it } from 'vitest'
 import { mulberry32 } from '../../../scripts/lib/prng.mjs'
-import { decodeEmbeddingColumn, zstdDecompressInto, type DecodeStats } from './flat-decode.ts'
-import { rawEmbeddingsFromRows, type RawEmbeddings } from './read-embeddings.ts'
+import { decodeEmbeddingColumn, type DecodeStats } from './flat-decode.ts'
+import { zstdDecompressInto } from './zstd.ts'
+import { rawEmbeddingsFromRows, type RawEmbeddings } from './raw-embeddings.ts'
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url))
 const fixturesDir = process.env.CHIPFINDER_FIXTURES ?? path.resolve(repoRoot, '../shared/fixtures')
@@ -234,6 +235,23 @@ describe('decodeEmbeddingColumn on the real Clay v0 sample', () => {
     // Small slices make each decode wait between pages, so the three interleave page by page.
     const results = await Promise.all([0, 1, 2].map(() => decodeEmbeddingColumn(slow, metadata, 'embeddings', { maxSliceBytes: 100_000 })))
     for (const raw of results) expectSame(raw, expected)
+  })
+
+  it("uses the built-in ZSTD decoder even when handed hyparquet-compressors' codecs, a custom one when given", async () => {
+    const metadata = parquetMetadata(file)
+    const stock: Partial<DecodeStats> = {}
+    await decodeEmbeddingColumn(file, metadata, 'embeddings', { compressors, stats: stock })
+    expect(stock.zstdDecoder).toBe('built-in')
+    let calls = 0
+    const custom: Partial<DecodeStats> = {}
+    const zstd = (input: Uint8Array, length: number): Uint8Array => {
+      calls++
+      return (compressors.ZSTD as (i: Uint8Array, n: number) => Uint8Array)(input, length)
+    }
+    const raw = await decodeEmbeddingColumn(file, metadata, 'embeddings', { compressors: { ...compressors, ZSTD: zstd }, stats: custom })
+    expect(custom).toMatchObject({ zstdDecoder: 'given', path: 'flat' })
+    expect(calls).toBe(3)
+    expectSame(raw, await generalPath(file, 'embeddings'))
   })
 
   it('is cancelled by an aborted signal', async () => {

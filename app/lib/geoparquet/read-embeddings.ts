@@ -18,6 +18,7 @@ import type { AsyncBuffer, ColumnData, FileMetaData, SchemaTree } from 'hyparque
 import { compressors } from 'hyparquet-compressors'
 import { clayV0ChipId, genericChipId } from './chip-id.ts'
 import { decodeEmbeddingColumn } from './flat-decode.ts'
+import { rawEmbeddingsFromRows, type RawEmbeddings } from './raw-embeddings.ts'
 import { parseGeoMetadata, resolveCrs, type BboxCovering, type CrsResolution, type GeoCrs } from './geo-metadata.ts'
 import {
   DatasetError,
@@ -66,20 +67,6 @@ const BULKY_KEYS = new Set(['geo', 'ARROW:schema', 'pandas', 'huggingface'])
 const MAX_KV_ENTRIES = 64
 const MAX_KV_VALUE = 4096
 const MAX_LABEL = 100
-
-/**
- * The embedding column of every row before any row is dropped: the concatenated vectors of the
- * rows that have one, in row order, and each row's length. This is what the leaf column of a
- * list<float> holds, so a flat decoder can fill it without building per-row arrays.
- */
-export interface RawEmbeddings {
-  /** Values of all non-null lists, concatenated in row order. */
-  values: Float32Array
-  /** Per row: list length, or -1 for a null list. */
-  lengths: Int32Array
-  /** Per row: 1 when the list has a null element (Parquet lists may have optional elements). */
-  nullElements: Uint8Array
-}
 
 function aborted(fileName: string): DatasetError {
   return new DatasetError('aborted', fileName, `Reading ${fileName} was cancelled.`)
@@ -393,38 +380,6 @@ export function asIsoDate(v: unknown): string | null {
   return null
 }
 
-/** Flattens hyparquet's per-row arrays into RawEmbeddings (the row-API path; see the header). */
-export function rawEmbeddingsFromRows(rows: ArrayLike<unknown>): RawEmbeddings {
-  const n = rows.length
-  const lengths = new Int32Array(n)
-  const nullElements = new Uint8Array(n)
-  let total = 0
-  for (let r = 0; r < n; r++) {
-    const v = rows[r]
-    const len = Array.isArray(v) || ArrayBuffer.isView(v) ? (v as ArrayLike<unknown>).length : -1
-    lengths[r] = len
-    if (len > 0) total += len
-  }
-  const values = new Float32Array(total)
-  let at = 0
-  for (let r = 0; r < n; r++) {
-    const len = lengths[r] as number
-    if (len <= 0) continue
-    const v = rows[r] as ArrayLike<unknown>
-    for (let i = 0; i < len; i++) {
-      const x = v[i]
-      if (typeof x === 'number') {
-        values[at + i] = x
-      } else {
-        nullElements[r] = 1
-        values[at + i] = NaN
-      }
-    }
-    at += len
-  }
-  return { values, lengths, nullElements }
-}
-
 /**
  * Checks every row's vector: one length for all (else 'ragged'), finite values, no nulls.
  * Returns dims and a reason per bad row (undefined for good rows).
@@ -539,7 +494,13 @@ async function readRawEmbeddings(
   signal: AbortSignal | undefined,
 ): Promise<RawEmbeddings> {
   try {
-    return await decodeEmbeddingColumn(file, metadata, column, { signal, compressors })
+    // Over HTTP, read a column chunk in windows of whole pages rather than in one slice, so the
+    // compressed bytes held at once stay small (peak about 1.2× the decoded floats, not 2×).
+    return await decodeEmbeddingColumn(file, metadata, column, {
+      signal,
+      compressors,
+      ...(file instanceof ArrayBuffer ? {} : { maxSliceBytes: 32 << 20 }),
+    })
   } catch (err) {
     if (signal?.aborted) throw aborted(fileName)
     if (err instanceof DatasetError) throw err
