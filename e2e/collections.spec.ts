@@ -58,6 +58,8 @@ test('a search finds the same kind of place across tiles and regions as they loa
   expect(alaskaLakes.length).toBeGreaterThan(2)
   await openFolder(app)
   await jumpTo(app, ALASKA)
+  // Loads start a moment after the map stops moving: wait for them to finish, not just begin.
+  await expect(page.getByTestId('file-counts')).toContainText('6 loaded', { timeout: 30_000 })
   await app.waitForIdle()
   await app.clickChip(alaskaLakes[0]!)
   await app.expectTopResult(alaskaLakes[0]!)
