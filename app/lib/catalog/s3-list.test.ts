@@ -1,11 +1,12 @@
 // Listing against a local server that answers like S3 (ListObjectsV2 XML as AWS and
 // data.source.coop write it, paginated with continuation tokens), and like the servers a person
 // may paste by mistake (403, HTML, a paging loop).
-import { createServer, type Server } from 'node:http'
+import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { DatasetError } from '../geoparquet/types.ts'
 import { decodeXmlEntities, isSafeKey, listObjects, parseS3Url, parseXml, type ListPage } from './s3-list.ts'
+import { datasetErrorOf, startTestServer, type TestServer } from '../testing.ts'
 
 const PREFIX = 'clay/v0/'
 /** 7 keys over 3 pages (3, 3, 1), then an invalid one and one outside the prefix on page 3. */
@@ -47,12 +48,12 @@ function listing(opts: { prefix: string; keys: string[]; next?: string; delimite
   )
 }
 
-let server: Server
+let server: TestServer
 let base: string
 const seen: URLSearchParams[] = []
 
 beforeAll(async () => {
-  server = createServer((req, res) => {
+  server = await startTestServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://x')
     const q = url.searchParams
     seen.push(q)
@@ -103,28 +104,16 @@ beforeAll(async () => {
         return send(404, '<Error><Code>NoSuchBucket</Code></Error>')
     }
   })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  base = server.base
 })
 
 afterAll(async () => {
-  server.closeAllConnections()
-  await new Promise((resolve) => server.close(resolve))
+  await server.close()
 })
 
 beforeEach(() => {
   seen.length = 0
 })
-
-async function listError(p: Promise<unknown>): Promise<DatasetError> {
-  try {
-    await p
-  } catch (err) {
-    if (err instanceof DatasetError) return err
-    throw err
-  }
-  throw new Error('expected a DatasetError')
-}
 
 describe('listObjects', () => {
   it('follows continuation tokens over 3 pages and keeps only safe keys under the prefix', async () => {
@@ -162,30 +151,30 @@ describe('listObjects', () => {
   })
 
   it('403: says the bucket does not allow listing', async () => {
-    const err = await listError(listObjects(`${base}/private`, { prefix: 'x/' }))
+    const err = await datasetErrorOf(listObjects(`${base}/private`, { prefix: 'x/' }))
     expect(err).toMatchObject({ code: 'http', status: 403 })
     expect(err.message).toMatch(/^The bucket doesn't allow listing .*private\/x\/ \(403 AccessDenied\)\. Its files may still be readable one by one/)
   })
 
   it('404 names the missing bucket', async () => {
-    const err = await listError(listObjects(`${base}/nope`))
+    const err = await datasetErrorOf(listObjects(`${base}/nope`))
     expect(err).toMatchObject({ code: 'http', status: 404 })
     expect(err.message).toMatch(/no bucket or folder at .* \(404 NoSuchBucket\)/)
   })
 
   it('a web page or JSON is not a listing', async () => {
-    expect(await listError(listObjects(`${base}/web-page`))).toMatchObject({ code: 'bad-listing', message: expect.stringContaining('a web page (HTML)') })
-    expect(await listError(listObjects(`${base}/json`))).toMatchObject({ code: 'bad-listing', message: expect.stringContaining('JSON') })
+    expect(await datasetErrorOf(listObjects(`${base}/web-page`))).toMatchObject({ code: 'bad-listing', message: expect.stringContaining('a web page (HTML)') })
+    expect(await datasetErrorOf(listObjects(`${base}/json`))).toMatchObject({ code: 'bad-listing', message: expect.stringContaining('JSON') })
   })
 
   it('a server that pages in circles is stopped', async () => {
-    const err = await listError(listObjects(`${base}/loop`))
+    const err = await datasetErrorOf(listObjects(`${base}/loop`))
     expect(err.code).toBe('bad-listing')
     expect(err.message).toMatch(/keeps returning the same page; it was stopped after 2 pages/)
   })
 
   it('refuses a page larger than 16 MB without reading it', async () => {
-    expect((await listError(listObjects(`${base}/huge`))).code).toBe('bad-listing')
+    expect((await datasetErrorOf(listObjects(`${base}/huge`))).code).toBe('bad-listing')
   })
 
   it('no server: a network error that mentions CORS; a cancelled listing makes no request', async () => {
@@ -193,12 +182,12 @@ describe('listObjects', () => {
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve))
     const port = (closed.address() as AddressInfo).port
     await new Promise((resolve) => closed.close(resolve))
-    const err = await listError(listObjects(`http://127.0.0.1:${port}/bucket`))
+    const err = await datasetErrorOf(listObjects(`http://127.0.0.1:${port}/bucket`))
     expect(err.code).toBe('network')
     expect(err.message).toMatch(/CORS/)
     const ctrl = new AbortController()
     ctrl.abort()
-    expect((await listError(listObjects(`${base}/bucket`, { signal: ctrl.signal }))).code).toBe('aborted')
+    expect((await datasetErrorOf(listObjects(`${base}/bucket`, { signal: ctrl.signal }))).code).toBe('aborted')
     expect(seen).toHaveLength(0)
   })
 

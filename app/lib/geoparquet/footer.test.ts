@@ -2,8 +2,7 @@
 // that costs over HTTP, the ARROW:schema reader, and the identity check that keeps files of
 // another model out of a dataset.
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import type { IncomingMessage, ServerResponse } from 'node:http'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -15,7 +14,7 @@ import { checkIdentity, datasetIdentity, FOOTER_TAIL_BYTES, parseArrowSchema, re
 import { openRangeBuffer } from '../http/range-buffer.ts'
 import { readEmbeddings } from './read-embeddings.ts'
 import * as layouts from './test-layouts.ts'
-import { DatasetError } from './types.ts'
+import { datasetErrorOf, startTestServer, type TestServer } from '../testing.ts'
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url))
 const fixturesDir = process.env.CHIPFINDER_FIXTURES ?? path.resolve(repoRoot, '../shared/fixtures')
@@ -27,16 +26,6 @@ const REAL_GEO_BBOX = [-167.18803051829005, 64.84192675131861, -164.836445842318
 function realBuffer(): ArrayBuffer {
   const b = readFileSync(REAL_FILE)
   return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer
-}
-
-async function footerError(p: Promise<unknown>): Promise<DatasetError> {
-  try {
-    await p
-  } catch (err) {
-    if (err instanceof DatasetError) return err
-    throw err
-  }
-  throw new Error('expected a DatasetError')
 }
 
 describe('readFooter on every layout (in memory)', () => {
@@ -134,18 +123,18 @@ describe('readFooter on every layout (in memory)', () => {
 
   it('refuses what is not Parquet, or empty', async () => {
     const text = new TextEncoder().encode('just some text, long enough to have an end').buffer as ArrayBuffer
-    expect(await footerError(readFooter(text, { fileName: 'a.txt' }))).toMatchObject({ code: 'not-parquet', message: expect.stringMatching(/^a\.txt isn't a Parquet file/) })
-    expect((await footerError(readFooter(new ArrayBuffer(0), { fileName: 'e.parquet' }))).code).toBe('empty')
+    expect(await datasetErrorOf(readFooter(text, { fileName: 'a.txt' }))).toMatchObject({ code: 'not-parquet', message: expect.stringMatching(/^a\.txt isn't a Parquet file/) })
+    expect((await datasetErrorOf(readFooter(new ArrayBuffer(0), { fileName: 'e.parquet' }))).code).toBe('empty')
     // A PAR1 tail with a footer length larger than the file.
     const bad = new Uint8Array(64)
     new DataView(bad.buffer).setUint32(56, 1_000_000, true)
     bad.set([0x50, 0x41, 0x52, 0x31], 60)
-    expect(await footerError(readFooter(bad.buffer, { fileName: 'b.parquet' }))).toMatchObject({ code: 'not-parquet', message: expect.stringContaining('damaged') })
+    expect(await datasetErrorOf(readFooter(bad.buffer, { fileName: 'b.parquet' }))).toMatchObject({ code: 'not-parquet', message: expect.stringContaining('damaged') })
   })
 })
 
 describe('readFooter over HTTP: requests and bytes', () => {
-  let server: Server
+  let server: TestServer
   let base: string
   let tmp: string
   const pending: { req: IncomingMessage; res: ServerResponse }[] = []
@@ -157,19 +146,17 @@ describe('readFooter over HTTP: requests and bytes', () => {
     const small = layouts.planetWebMercator()
     writeFileSync(path.join(tmp, small.name), new Uint8Array(small.buffer))
     writeFileSync(path.join(tmp, 'text.parquet'), 'not parquet at all, just text')
-    server = createServer((req, res) => {
+    server = await startTestServer((req, res) => {
       pending.push({ req, res })
       const name = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname.slice(1))
       const file = name === REAL_NAME ? REAL_FILE : path.join(tmp, name)
       void serveFileWithRange(req, res, file)
     })
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+    base = server.base
   })
 
   afterAll(async () => {
-    server.closeAllConnections()
-    await new Promise((resolve) => server.close(resolve))
+    await server.close()
     rmSync(tmp, { recursive: true, force: true })
   })
 
@@ -233,18 +220,18 @@ describe('readFooter over HTTP: requests and bytes', () => {
   })
 
   it("says 'changed' when the server's size isn't the listed one", async () => {
-    const err = await footerError(readFooter(`${base}/${REAL_NAME}`, { byteLength: REAL_SIZE + 10 }))
+    const err = await datasetErrorOf(readFooter(`${base}/${REAL_NAME}`, { byteLength: REAL_SIZE + 10 }))
     expect(err.code).toBe('changed')
     expect(err.message).toMatch(/listed with \d+: it changed since the folder was listed/)
   })
 
   it('404, not Parquet, and cancelled reads fail with their codes', async () => {
-    expect(await footerError(readFooter(`${base}/missing.parquet`))).toMatchObject({ code: 'http', status: 404 })
-    expect((await footerError(readFooter(`${base}/text.parquet`))).code).toBe('not-parquet')
+    expect(await datasetErrorOf(readFooter(`${base}/missing.parquet`))).toMatchObject({ code: 'http', status: 404 })
+    expect((await datasetErrorOf(readFooter(`${base}/text.parquet`))).code).toBe('not-parquet')
     const before = requests().length
     const ctrl = new AbortController()
     ctrl.abort()
-    expect((await footerError(readFooter(`${base}/${REAL_NAME}`, { signal: ctrl.signal }))).code).toBe('aborted')
+    expect((await datasetErrorOf(readFooter(`${base}/${REAL_NAME}`, { signal: ctrl.signal }))).code).toBe('aborted')
     expect(requests().length).toBe(before)
   })
 })

@@ -1,5 +1,5 @@
 import { createReadStream, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
@@ -7,8 +7,9 @@ import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { serveFileWithRange } from '../../../scripts/lib/serve-range.mjs'
 import { readEmbeddings } from '../geoparquet/read-embeddings.ts'
-import { DatasetError, type EmbeddingTable } from '../geoparquet/types.ts'
+import type { EmbeddingTable } from '../geoparquet/types.ts'
 import { fileNameFromUrl, openRangeBuffer } from './range-buffer.ts'
+import { datasetErrorOf, startTestServer, type TestServer } from '../testing.ts'
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url))
 const fixturesDir = process.env.CHIPFINDER_FIXTURES ?? path.resolve(repoRoot, '../shared/fixtures')
@@ -25,7 +26,7 @@ interface Logged {
   length: number
 }
 
-let server: Server
+let server: TestServer
 let base: string
 let tmp: string
 const seenRequests: { route: string; req: IncomingMessage; res: ServerResponse }[] = []
@@ -104,32 +105,20 @@ async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> 
 beforeAll(async () => {
   tmp = mkdtempSync(path.join(os.tmpdir(), 'chipfinder-range-'))
   writeFileSync(path.join(tmp, 'empty.parquet'), new Uint8Array(0))
-  server = createServer((req, res) => {
+  server = await startTestServer((req, res) => {
     void handle(req, res)
   })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  base = server.base
 })
 
 afterAll(async () => {
-  server.closeAllConnections()
-  await new Promise((resolve) => server.close(resolve))
+  await server.close()
   rmSync(tmp, { recursive: true, force: true })
 })
 
 beforeEach(() => {
   seenRequests.length = 0
 })
-
-async function datasetError(p: Promise<unknown>): Promise<DatasetError> {
-  try {
-    await p
-  } catch (err) {
-    if (err instanceof DatasetError) return err
-    throw err
-  }
-  throw new Error('expected a DatasetError')
-}
 
 function sameTable(a: EmbeddingTable, b: EmbeddingTable): void {
   expect(a.summary).toEqual(b.summary)
@@ -201,7 +190,7 @@ describe('reading the real file over HTTP ranges', () => {
 
   it('says truncated (or network) when the server drops the connection mid-body', async () => {
     const buffer = await openRangeBuffer(`${base}/cut/${REAL_NAME}`)
-    const err = await datasetError(readEmbeddings(buffer, { fileName: REAL_NAME }))
+    const err = await datasetErrorOf(readEmbeddings(buffer, { fileName: REAL_NAME }))
     expect(['truncated', 'network']).toContain(err.code)
     expect(err.message).toContain(REAL_NAME)
   })
@@ -214,31 +203,31 @@ describe('reading the real file over HTTP ranges', () => {
         if (read > 1000) ctrl.abort()
       },
     })
-    const err = await datasetError(readEmbeddings(buffer, { fileName: REAL_NAME, signal: ctrl.signal }))
+    const err = await datasetErrorOf(readEmbeddings(buffer, { fileName: REAL_NAME, signal: ctrl.signal }))
     expect(err.code).toBe('aborted')
   })
 })
 
 describe('openRangeBuffer errors', () => {
   it('404 gives an http error naming the status and the file', async () => {
-    const err = await datasetError(openRangeBuffer(`${base}/ok/missing.parquet`))
+    const err = await datasetErrorOf(openRangeBuffer(`${base}/ok/missing.parquet`))
     expect(err.code).toBe('http')
     expect(err.status).toBe(404)
     expect(err.message).toBe('The server answered 404 Not Found for missing.parquet. Check that the link is right.')
   })
 
   it('403 and 500 get their own advice', async () => {
-    const forbidden = await datasetError(openRangeBuffer(`${base}/status/403`, { fileName: 'private.parquet' }))
+    const forbidden = await datasetErrorOf(openRangeBuffer(`${base}/status/403`, { fileName: 'private.parquet' }))
     expect(forbidden).toMatchObject({ code: 'http', status: 403, fileName: 'private.parquet' })
     expect(forbidden.message).toMatch(/refused access to private\.parquet \(403 Forbidden\).*private/)
-    const broken = await datasetError(openRangeBuffer(`${base}/status/500`, { fileName: 'x.parquet' }))
+    const broken = await datasetErrorOf(openRangeBuffer(`${base}/status/500`, { fileName: 'x.parquet' }))
     expect(broken).toMatchObject({ code: 'http', status: 500 })
     expect(broken.message).toMatch(/had an error \(500\).*try again later/i)
   })
 
   it('an empty file is empty, whether HEAD works or not', async () => {
     for (const kind of ['ok', 'no-head']) {
-      const err = await datasetError(openRangeBuffer(`${base}/${kind}/empty.parquet`))
+      const err = await datasetErrorOf(openRangeBuffer(`${base}/${kind}/empty.parquet`))
       expect(err.code, kind).toBe('empty')
       expect(err.message).toBe('empty.parquet is empty (0 bytes).')
     }
@@ -249,7 +238,7 @@ describe('openRangeBuffer errors', () => {
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve))
     const port = (closed.address() as AddressInfo).port
     await new Promise((resolve) => closed.close(resolve))
-    const err = await datasetError(openRangeBuffer(`http://127.0.0.1:${port}/x.parquet`))
+    const err = await datasetErrorOf(openRangeBuffer(`http://127.0.0.1:${port}/x.parquet`))
     expect(err.code).toBe('network')
     expect(err.message).toMatch(/^Couldn't reach x\.parquet\. .*CORS/)
   })
@@ -257,7 +246,7 @@ describe('openRangeBuffer errors', () => {
   it('an already aborted signal makes no request', async () => {
     const ctrl = new AbortController()
     ctrl.abort()
-    const err = await datasetError(openRangeBuffer(`${base}/ok/${REAL_NAME}`, { signal: ctrl.signal }))
+    const err = await datasetErrorOf(openRangeBuffer(`${base}/ok/${REAL_NAME}`, { signal: ctrl.signal }))
     expect(err.code).toBe('aborted')
     expect(requestLog()).toEqual([])
   })
@@ -292,7 +281,7 @@ describe('openRangeBuffer with odd servers (injected fetch)', () => {
       return new Response(file.slice(s, s + 2), { status: 206, headers: { 'Content-Range': `bytes ${s}-${s + 1}/100` } })
     })
     const buffer = await openRangeBuffer('https://h/short.bin', { fetch: f })
-    const err = await datasetError(buffer.slice(10, 20))
+    const err = await datasetErrorOf(buffer.slice(10, 20))
     expect(err.code).toBe('truncated')
     expect(err.message).toContain('short.bin')
   })
