@@ -144,7 +144,7 @@ test('files that do not match the dataset are skipped with a message; the rest l
   await app.open({ dataset: s3Urls.folder('synthetic') })
   await expect(page.getByTestId('file-counts')).toContainText(/\d+ files/, { timeout: 30_000 })
   await jumpTo(app, [mbu.bbox[0] + 0.3, mbu.bbox[1] + 0.3, mbu.bbox[2] - 0.3, mbu.bbox[3] - 0.3])
-  await expect(app.notices.filter({ hasText: /was skipped: its embeddings have \d+ dimensions, and this dataset's have \d+/ }).first()).toBeVisible({
+  await expect(app.notices.filter({ hasText: /was skipped: this file's embeddings are \d+-d; the dataset's are \d+-d/ }).first()).toBeVisible({
     timeout: 45_000,
   })
   await expect(app.datasetLabel).toContainText(/^[\d,]+ chips · /)

@@ -13,7 +13,7 @@ import { estimateEmbeddingBytes, planLoads, type FileRecord } from '../lib/catal
 import { bboxRing, ringBBox, unionBBox, type BBox } from '../lib/bbox.ts'
 import { listObjects, parseS3Url, type S3Location } from '../lib/catalog/s3-list.ts'
 import { clayV0FileInfo, mgrsTileFootprint } from '../lib/catalog/mgrs-tile.ts'
-import { readFooter } from '../lib/geoparquet/footer.ts'
+import { checkIdentity, datasetIdentity, readFooter, type DatasetIdentity } from '../lib/geoparquet/footer.ts'
 import { DatasetError, type FileSummary } from '../lib/geoparquet/types.ts'
 import { fileNameFromUrl } from '../lib/http/range-buffer.ts'
 import { forgetCachedFiles, resilientFetch } from '../lib/http/resilient-fetch.ts'
@@ -54,6 +54,8 @@ interface OpenDataset {
   title: string
   dims: number | null
   modelLabel: string | null
+  /** What the first loaded file says the dataset is; later files must match it (footer.ts checkIdentity). */
+  identity: DatasetIdentity | null
   dates: Set<string>
   loadedBytes: number
   /** Embedding bytes promised to files queued or loading. */
@@ -117,7 +119,7 @@ export function startDatasetService(deps: { search: SearchClient; pool: DecodePo
     registry.ranking = null
     progressByFile = new Map()
     batch = { done: 0, total: 0 }
-    open = { epoch, kind, title, dims: model.dims, modelLabel: model.name, dates: new Set(), loadedBytes: 0, pendingBytes: 0 }
+    open = { epoch, kind, title, dims: model.dims, modelLabel: model.name, identity: null, dates: new Set(), loadedBytes: 0, pendingBytes: 0 }
     store.setState((s) => ({
       summary: null,
       collectionTitle: kind === 'folder' ? title : null,
@@ -137,20 +139,18 @@ export function startDatasetService(deps: { search: SearchClient; pool: DecodePo
   /** Add one decoded file to the open dataset; false when it doesn't belong. */
   async function addDecoded(ds: OpenDataset, record: FileRecord, decoded: DecodedFile): Promise<boolean> {
     const { summary } = decoded
-    if (ds.dims !== null && summary.dims !== ds.dims) {
+    const identity = datasetIdentity(summary)
+    // Until a file has loaded, the catalog entry's dims are all the dataset is known by.
+    const reason = checkIdentity(identity, ds.identity ?? datasetIdentity({ family: 'unknown', modelLabel: ds.modelLabel, dims: ds.dims, embeddingColumn: null }))
+    if (reason) {
       record.status = 'skipped'
-      record.message = `${summary.fileName} was skipped: its embeddings have ${summary.dims} dimensions, and this dataset's have ${ds.dims}.`
-      store.getState().notify('warning', record.message)
-      return false
-    }
-    if (ds.modelLabel !== null && summary.modelLabel !== null && summary.modelLabel !== ds.modelLabel) {
-      record.status = 'skipped'
-      record.message = `${summary.fileName} was skipped: it was made by ${summary.modelLabel}, and this dataset by ${ds.modelLabel}. Their embeddings can't be compared.`
+      record.message = `${summary.fileName} was skipped: ${reason}. Its embeddings can't be compared with the rest.`
       store.getState().notify('warning', record.message)
       return false
     }
     await search.call('addSegment', { epoch: ds.epoch, embeddings: decoded.embeddings, count: summary.count, dims: summary.dims })
     if (ds !== open) return false
+    ds.identity ??= identity
     ds.dims ??= summary.dims
     ds.modelLabel ??= summary.modelLabel
     for (const d of summary.dates) ds.dates.add(d)
