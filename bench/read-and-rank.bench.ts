@@ -8,7 +8,7 @@ import { afterAll, describe, it } from 'vitest'
 import { parquetReadObjects } from 'hyparquet'
 import { compressors } from 'hyparquet-compressors'
 import { readEmbeddings } from '../app/lib/geoparquet/read-embeddings.ts'
-import { buildRankIndex, rank } from '../app/lib/rank.ts'
+import { buildRankIndex } from '../app/lib/rank.ts'
 import { medianMs, mergeResults, record } from './harness.ts'
 import { mulberry32 } from '../scripts/lib/prng.mjs'
 
@@ -92,7 +92,7 @@ describe('rank', () => {
       fileName: 'sample.gpq',
     })
     const index = buildRankIndex({ data: table.embeddings, count: 417, dims: 768 })
-    const ms = await medianMs(() => rank(index, { positives: [200], negatives: [], mode: 'centred' }), 21, 3)
+    const ms = await medianMs(() => index.rank({ positives: [200], negatives: [], mode: 'centred' }), 21, 3)
     record({ name: 'rank 417 × 768 (real sample)', value: ms, unit: 'ms' })
   })
 
@@ -103,7 +103,7 @@ describe('rank', () => {
     it(`${count} × ${dims} synthetic`, async () => {
       const data = syntheticMatrix(count, dims)
       const index = buildRankIndex({ data, count, dims })
-      const ours = await medianMs(() => rank(index, { positives: [5], negatives: [], mode: 'centred' }), 5)
+      const ours = await medianMs(() => index.rank({ positives: [5], negatives: [], mode: 'centred' }), 5)
       const naive = await medianMs(() => naiveCentredCosine(data, count, dims, 5), 3)
       const floor = await medianMs(() => sequentialSum(data), 5)
       const label = `${count / 1000}k × ${dims}`

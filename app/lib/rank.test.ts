@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { mulberry32 } from '../../scripts/lib/prng.mjs'
-import { buildRankIndex, cosineScores, meanVector, queryVector, rank, RankIndex, rankOrder, rowNorms, type Matrix } from './rank.ts'
+import { buildRankIndex, cosineScores, RankIndex, rankOrder, rowNorms, type Matrix } from './rank.ts'
 
 /** Deterministic PRNG, so failures reproduce. */
 const prng = mulberry32
@@ -38,7 +38,7 @@ describe('rank', () => {
         [[3, 17, 250], []],
         [[3, 17], [42, 99]],
       ] as [number[], number[]][]) {
-        const got = rank(index, { positives: pos, negatives: neg, mode })!
+        const got = index.rank({ positives: pos, negatives: neg, mode })!
         const want = reference(m, pos, neg, mode === 'centred')
         let worst = 0
         for (let i = 0; i < m.count; i++) worst = Math.max(worst, Math.abs(got.scores[i]! - want[i]!))
@@ -49,15 +49,15 @@ describe('rank', () => {
 
   it('scores the single positive itself 1 and ranks it first', () => {
     const index = buildRankIndex(clayLikeMatrix(200, 32, 7))
-    const r = rank(index, { positives: [57], negatives: [], mode: 'centred' })!
+    const r = index.rank({ positives: [57], negatives: [], mode: 'centred' })!
     expect(r.order[0]).toBe(57)
     expect(r.scores[57]).toBeCloseTo(1, 6)
   })
 
   it('centring spreads scores that are all near 1 in raw mode', () => {
     const index = buildRankIndex(clayLikeMatrix(200, 32, 3))
-    const raw = rank(index, { positives: [0], negatives: [], mode: 'raw' })!
-    const centred = rank(index, { positives: [0], negatives: [], mode: 'centred' })!
+    const raw = index.rank({ positives: [0], negatives: [], mode: 'raw' })!
+    const centred = index.rank({ positives: [0], negatives: [], mode: 'centred' })!
     const median = (s: Float32Array) => Array.from(s).sort((a, b) => a - b)[s.length >> 1]!
     expect(median(raw.scores)).toBeGreaterThan(0.85)
     expect(median(centred.scores)).toBeLessThan(0.3)
@@ -65,8 +65,8 @@ describe('rank', () => {
 
   it('a negative pushes its neighbours down', () => {
     const index = buildRankIndex(clayLikeMatrix(200, 32, 11))
-    const without = rank(index, { positives: [5], negatives: [], mode: 'centred' })!
-    const withNeg = rank(index, { positives: [5], negatives: [9], mode: 'centred' })!
+    const without = index.rank({ positives: [5], negatives: [], mode: 'centred' })!
+    const withNeg = index.rank({ positives: [5], negatives: [9], mode: 'centred' })!
     expect(withNeg.scores[9]!).toBeLessThan(without.scores[9]!)
     expect(Array.from(withNeg.order)).not.toEqual(Array.from(without.order))
   })
@@ -74,9 +74,8 @@ describe('rank', () => {
   it('returns null without positives', () => {
     const m = clayLikeMatrix(10, 4)
     const index = buildRankIndex(m)
-    expect(rank(index, { positives: [], negatives: [2], mode: 'centred' })).toBeNull()
-    expect(rank(index, { positives: [99], negatives: [], mode: 'centred' })).toBeNull()
-    expect(queryVector(m, [], [], null)).toBeNull()
+    expect(index.rank({ positives: [], negatives: [2], mode: 'centred' })).toBeNull()
+    expect(index.rank({ positives: [99], negatives: [], mode: 'centred' })).toBeNull()
   })
 
   it('ranks a dataset split into segments exactly like the same rows in one matrix', () => {
@@ -124,7 +123,7 @@ describe('rank', () => {
 
   it('computes the mean and centred norms', () => {
     const m: Matrix = { data: new Float32Array([1, 2, 3, 4]), count: 2, dims: 2 }
-    expect(Array.from(meanVector(m))).toEqual([2, 3])
+    expect(Array.from(buildRankIndex(m).mean)).toEqual([2, 3])
     expect(Array.from(rowNorms(m, new Float64Array([2, 3])))).toEqual([Math.SQRT2, Math.SQRT2])
   })
 })

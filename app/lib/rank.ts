@@ -15,17 +15,6 @@ export interface Matrix {
   dims: number
 }
 
-/** Mean vector of all rows, in float64. */
-export function meanVector({ data, count, dims }: Matrix): Float64Array {
-  const mean = new Float64Array(dims)
-  for (let i = 0; i < count; i++) {
-    const base = i * dims
-    for (let j = 0; j < dims; j++) mean[j]! += data[base + j]!
-  }
-  if (count > 0) for (let j = 0; j < dims; j++) mean[j]! /= count
-  return mean
-}
-
 /**
  * Euclidean norm of every row, optionally after subtracting `center`. Computed directly
  * (not as |x|² − 2x·μ + |μ|²) because Clay v0 rows sit close to their mean and the expanded
@@ -50,35 +39,6 @@ export function rowNorms({ data, count, dims }: Matrix, center: Float64Array | n
     norms[i] = Math.sqrt(s)
   }
   return norms
-}
-
-/** Mean of the given rows, after subtracting `center` when there is one. */
-function meanOfRows({ data, dims }: Matrix, rows: readonly number[], center: Float64Array | null): Float64Array {
-  const out = new Float64Array(dims)
-  for (const r of rows) {
-    const base = r * dims
-    for (let j = 0; j < dims; j++) out[j]! += data[base + j]! - (center ? center[j]! : 0)
-  }
-  for (let j = 0; j < dims; j++) out[j]! /= rows.length
-  return out
-}
-
-/**
- * The query vector: q = mean(positives' x̃), or with negatives
- * q = 2·mean(positives' x̃) − mean(negatives' x̃). Null without positives.
- */
-export function queryVector(
-  matrix: Matrix,
-  positives: readonly number[],
-  negatives: readonly number[],
-  center: Float64Array | null,
-): Float64Array | null {
-  if (positives.length === 0) return null
-  const pos = meanOfRows(matrix, positives, center)
-  if (negatives.length === 0) return pos
-  const neg = meanOfRows(matrix, negatives, center)
-  for (let j = 0; j < pos.length; j++) pos[j] = 2 * pos[j]! - neg[j]!
-  return pos
 }
 
 /**
@@ -202,7 +162,11 @@ export class RankIndex {
     return lo
   }
 
-  /** Scores and order for a query; null when there is nothing to rank by (no positives). */
+  /**
+   * Scores and order for a query; null when there is nothing to rank by (no positives). The query
+   * is q = mean(positives' x̃), or with negatives 2·mean(positives' x̃) − mean(negatives' x̃),
+   * where x̃ = x − μ (centred) or x (raw).
+   */
   rank(query: RankQuery): Ranking | null {
     const valid = (r: number) => Number.isInteger(r) && r >= 0 && r < this.total
     const positives = query.positives.filter(valid)
@@ -231,7 +195,3 @@ export function buildRankIndex(matrix: Matrix): RankIndex {
   return index
 }
 
-/** Scores and order for a query; null when there is nothing to rank by (no positives). */
-export function rank(index: RankIndex, query: RankQuery): Ranking | null {
-  return index.rank(query)
-}
