@@ -82,14 +82,14 @@ describe('decode and search workers', () => {
     const table = await readEmbeddings((await readFile(SAMPLE)).buffer as ArrayBuffer, { fileName: 'sample.gpq' })
     const pos = [decoded.chips.ids.indexOf('03WVN_20220610_0200'), 17]
     const neg = [decoded.chips.ids.indexOf('03WVN_20220610_0100')]
-    const ranked = await search.call('rank', { epoch: 1, positives: pos, negatives: neg, mode: 'centred' })
+    const ranked = await search.call('rank', { epoch: 1, positives: pos, negatives: neg, mode: 'centred', method: 'mean', precision: 'exact', topK: 1000, suggest: 0 })
     const want = referenceScores(table.embeddings, 417, 768, pos, neg)
     let worst = 0
     for (let i = 0; i < 417; i++) worst = Math.max(worst, Math.abs(ranked!.scores[i]! - want[i]!))
     expect(worst).toBeLessThan(1e-5)
     const wantOrder = Array.from(want.keys()).sort((a, b) => want[b]! - want[a]! || a - b)
     // Equal up to float32 ties: where our order differs, the float64 scores are within 1e-6.
-    ranked!.order.forEach((row, k) => {
+    ranked!.top.forEach((row, k) => {
       if (row !== wantOrder[k]) expect(Math.abs(want[row]! - want[wantOrder[k]!]!)).toBeLessThan(1e-6)
     })
     search.terminate()
@@ -98,11 +98,11 @@ describe('decode and search workers', () => {
   it('a single positive scores itself 1 and comes first; no positive ranks nothing; a stale epoch answers nothing', async () => {
     const search = createInProcessSearchClient()
     await loadUrl(search, `${base}/sample.gpq`, 7)
-    const r = await search.call('rank', { epoch: 7, positives: [42], negatives: [], mode: 'centred' })
-    expect(r!.order[0]).toBe(42)
+    const r = await search.call('rank', { epoch: 7, positives: [42], negatives: [], mode: 'centred', method: 'mean', precision: 'exact', topK: 1000, suggest: 0 })
+    expect(r!.top[0]).toBe(42)
     expect(r!.scores[42]).toBeCloseTo(1, 6)
-    expect(await search.call('rank', { epoch: 7, positives: [], negatives: [3], mode: 'centred' })).toBeNull()
-    expect(await search.call('rank', { epoch: 6, positives: [1], negatives: [], mode: 'raw' })).toBeNull()
+    expect(await search.call('rank', { epoch: 7, positives: [], negatives: [3], mode: 'centred', method: 'mean', precision: 'exact', topK: 1000, suggest: 0 })).toBeNull()
+    expect(await search.call('rank', { epoch: 6, positives: [1], negatives: [], mode: 'raw', method: 'mean', precision: 'exact', topK: 1000, suggest: 0 })).toBeNull()
     search.terminate()
   })
 

@@ -12,25 +12,37 @@ export interface RankedRow {
   score: number
 }
 
-/** Rows at or above the threshold, in rank order. */
-/** Rows at or above the threshold (and kept by the filter, if any), in rank order. */
+/**
+ * Rows at or above the threshold (and kept by the filter, if any), in rank order. `top` holds the
+ * best rows in order (the search worker returns a top-K, not a full sort); when the list needs
+ * more rows than it holds, the rows at or above the threshold are sorted here.
+ */
 export function rankedRows(
-  order: Uint32Array,
+  top: Uint32Array,
   scores: Float32Array,
   threshold: number | null,
   limit = Infinity,
   keep: ((row: number) => boolean) | null = null,
 ): RankedRow[] {
   const out: RankedRow[] = []
-  for (let r = 0; r < order.length && out.length < limit; r++) {
-    const row = order[r]!
+  for (let r = 0; r < top.length && out.length < limit; r++) {
+    const row = top[r]!
     const score = scores[row]!
     // The order is by descending score, so the first row below the threshold ends the list.
-    if (threshold !== null && score < threshold) break
+    if (threshold !== null && score < threshold) return out
     if (keep && !keep(row)) continue
     out.push({ row, rank: r + 1, score })
   }
-  return out
+  if (out.length >= limit || top.length >= scores.length) return out
+  return rankedRows(orderAtOrAbove(scores, threshold), scores, threshold, limit, keep)
+}
+
+/** Rows scoring at or above the threshold (all when there is none), highest first, ties by row. */
+export function orderAtOrAbove(scores: Float32Array, threshold: number | null): Uint32Array {
+  let n = 0
+  const rows = new Uint32Array(scores.length)
+  for (let i = 0; i < scores.length; i++) if (threshold === null || scores[i]! >= threshold) rows[n++] = i
+  return rows.subarray(0, n).sort((a, b) => scores[b]! - scores[a]! || a - b)
 }
 
 /** float32 scores carry ~7 significant digits; six decimals keep them all without noise. */

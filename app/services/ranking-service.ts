@@ -7,6 +7,9 @@ import type { SearchClient } from '../../workers/search/client.ts'
 import { useAppStore, type AppState } from '../state/store.ts'
 import { registry } from './registry.ts'
 
+/** Rows the worker returns in order: enough for the list, the gallery and the map's labels. */
+export const TOP_K = 1000
+
 export interface RankingService {
   /** Rank again soon (the data changed). */
   request(): void
@@ -34,9 +37,9 @@ export function startRankingService(search: SearchClient): RankingService {
     const epoch = registry.epoch
     store.setState({ rankingStatus: 'ranking' })
     try {
-      const result = await search.call('rank', { epoch, positives: pos, negatives: rows(negatives), mode })
+      const result = await search.call('rank', { epoch, positives: pos, negatives: rows(negatives), mode, method: 'mean', precision: 'auto', topK: TOP_K, suggest: 0 })
       if (result && result.epoch === registry.epoch) {
-        registry.ranking = { epoch: result.epoch, scores: result.scores, order: result.order }
+        registry.ranking = result
         store.setState((s) => ({ rankingVersion: s.rankingVersion + 1, rankingStatus: 'ready' }))
       } else if (!result) clear()
     } catch (err) {

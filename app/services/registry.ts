@@ -4,13 +4,21 @@
 
 import type { ChipCollection } from '../lib/chip-collection.ts'
 import type { FileRecord } from '../lib/catalog/load-plan.ts'
+import type { RankMethod, RankStats } from '../../workers/search/protocol.ts'
 
 export interface CurrentRanking {
   /** The dataset (epoch) the ranking belongs to. */
   epoch: number
   /** One score per row loaded when the ranking was made; rows loaded later have none yet. */
   scores: Float32Array
-  order: Uint32Array
+  /** The best rows, highest score first (a top-K, not every row). */
+  top: Uint32Array
+  method: RankMethod
+  /** Unlabelled rows the classifier is least sure about (empty for the other methods). */
+  suggestions: Uint32Array
+  /** The range the method's scores can take; the legend and histogram keep to it. */
+  range: [number, number]
+  stats: RankStats
 }
 
 export const registry: {

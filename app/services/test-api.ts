@@ -2,6 +2,7 @@
 // screen, what the current ranking is, and a way to move the camera. It changes no data, so it
 // is safe to leave in production builds.
 
+import { rankedRows } from '../lib/export.ts'
 import { currentRanking, registry } from './registry.ts'
 import { mapHandle } from '../map/map-handle.ts'
 import { useAppStore } from '../state/store.ts'
@@ -49,8 +50,7 @@ export function installTestApi(): void {
       const chips = registry.chips
       const r = currentRanking()
       if (!chips || !r) return null
-      const n = Math.min(limit, r.order.length)
-      return Array.from(r.order.subarray(0, n), (row) => ({ id: chips.id(row), score: r.scores[row]! }))
+      return rankedRows(r.top, r.scores, null, limit).map(({ row, score }) => ({ id: chips.id(row), score }))
     },
     chipIds() {
       return registry.chips?.allIds() ?? []

@@ -31,7 +31,7 @@ export function ExportButtons({ ranking }: { ranking: CurrentRanking }) {
   const count = countAtOrAbove(ranking.scores, threshold, lossKeep(chips, lossFilter))
   const exportAs = (format: 'geojson' | 'csv') => {
     const s = useAppStore.getState()
-    const rows = rankedRows(ranking.order, ranking.scores, s.threshold, Infinity, lossKeep(chips, s.lossFilter))
+    const rows = rankedRows(ranking.top, ranking.scores, s.threshold, Infinity, lossKeep(chips, s.lossFilter))
     const name = baseName(summary.fileName)
     if (format === 'geojson') {
       const query = {

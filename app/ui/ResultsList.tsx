@@ -16,7 +16,7 @@ export function ResultsList({ ranking }: { ranking: CurrentRanking }) {
   const lossFilter = useAppStore((s) => s.lossFilter)
   const chips = useLoadedChips()
   if (!chips) return null
-  const rows = rankedRows(ranking.order, ranking.scores, threshold, SHOWN, lossKeep(chips, lossFilter))
+  const rows = rankedRows(ranking.top, ranking.scores, threshold, SHOWN, lossKeep(chips, lossFilter))
 
   return (
     <div className="results">

@@ -23,10 +23,20 @@ export function createSearchHandlers(): Handlers<SearchProtocol> {
       index.add({ data: embeddings, count, dims })
       return { total: index.count }
     },
-    async rank({ epoch: e, positives, negatives, mode }) {
+    async rank({ epoch: e, positives, negatives, mode, method, topK }) {
       if (e !== epoch || !index) return null
+      const t0 = performance.now()
       const ranking = index.rank({ positives, negatives, mode })
-      return ranking && { epoch, ...ranking }
+      if (!ranking) return null
+      return {
+        epoch,
+        method,
+        scores: ranking.scores,
+        top: ranking.order.slice(0, topK),
+        suggestions: new Uint32Array(0),
+        range: [-1, 1] as [number, number],
+        stats: { ms: performance.now() - t0, kernel: 'js' as const, precision: 'exact' as const, rescored: 0 },
+      }
     },
   }
 }

@@ -3,6 +3,23 @@
 
 import type { ScoreMode } from '../../app/lib/rank.ts'
 
+/**
+ * How the examples become scores:
+ * - mean: cosine similarity to the average example (positives, pushed away from negatives);
+ * - max: cosine similarity to the closest positive (for varied examples), minus the pull of
+ *   the closest negative;
+ * - classifier: a logistic regression trained in the worker on the labelled chips (unlabelled
+ *   chips drawn at random stand in for negatives when there are none); the score is its
+ *   probability that a chip is like the positives.
+ */
+export type RankMethod = 'mean' | 'max' | 'classifier'
+
+/**
+ * What the scan reads: exact float32 rows, or compact codes (int8 per dimension, binary signs)
+ * whose best candidates are then rescored exactly. 'auto' picks exact while it is fast enough.
+ */
+export type Precision = 'auto' | 'exact' | 'int8' | 'binary'
+
 export interface AddSegmentParams {
   /** The dataset this segment belongs to; a segment for an older dataset is refused. */
   epoch: number
@@ -18,14 +35,38 @@ export interface RankParams {
   positives: number[]
   negatives: number[]
   mode: ScoreMode
+  method: RankMethod
+  precision: Precision
+  /** How many of the best rows to return, in order. */
+  topK: number
+  /** How many chips to suggest labelling (the classifier's least certain); 0 for none. */
+  suggest: number
+}
+
+export interface RankStats {
+  /** Time in the worker, ms. */
+  ms: number
+  kernel: 'wasm-simd' | 'js'
+  /** What the scan actually read. */
+  precision: Exclude<Precision, 'auto'>
+  /** Candidates rescored exactly after a compact scan (0 for an exact scan). */
+  rescored: number
 }
 
 export interface RankResult {
   epoch: number
-  /** Score of every loaded row (transferred). */
+  method: RankMethod
+  /** Score of every loaded row (transferred). Exact for the top rows; after a compact scan,
+   * rows outside the rescored candidates carry their approximate score. */
   scores: Float32Array
-  /** Rows by descending score, ties by row (transferred). */
-  order: Uint32Array
+  /** The best min(topK, rows) rows by descending score, ties by row (transferred). */
+  top: Uint32Array
+  /** Unlabelled rows the classifier is least sure about, least sure first (transferred; empty
+   * unless method is 'classifier' and suggest > 0). */
+  suggestions: Uint32Array
+  /** The range this method's scores can take: [-1, 1] for cosine, [0, 1] for the classifier. */
+  range: [number, number]
+  stats: RankStats
 }
 
 export type SearchProtocol = {
@@ -44,5 +85,7 @@ export const transferSearchParams = (params: unknown): Transferable[] => {
 
 export const transferSearchResult = (result: unknown): Transferable[] => {
   const r = result as Partial<RankResult> | null
-  return r && r.scores && r.order ? [r.scores.buffer as ArrayBuffer, r.order.buffer as ArrayBuffer] : []
+  if (!r || !r.scores || !r.top) return []
+  const buffers = [r.scores.buffer, r.top.buffer, r.suggestions?.buffer] as ArrayBuffer[]
+  return [...new Set(buffers.filter((b) => b && b.byteLength > 0))]
 }
