@@ -29,6 +29,15 @@ export function scoreDomain(scores: Float32Array): ScoreDomain {
   return { min, max }
 }
 
+/**
+ * The domain the legend, the histogram, the map colours and the slider share: the whole range the
+ * ranking method's scores can take ([-1, 1] for cosine, [0, 1] for the classifier), so the scale
+ * stays put while a person refines the query and a colour always means the same score.
+ */
+export function rangeDomain([min, max]: readonly [number, number]): ScoreDomain {
+  return { min, max }
+}
+
 export interface Histogram {
   domain: ScoreDomain
   /** Count per bin; bin k covers [min + k·w, min + (k+1)·w), the last bin includes max. */

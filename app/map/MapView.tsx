@@ -12,7 +12,7 @@ import { useAppStore, type AppState } from '../state/store.ts'
 import { currentRanking, registry } from '../services/registry.ts'
 import { buildLayers, segmentIndexOfLayer } from './layers.ts'
 import { basemapStyle, REMOTE_SOURCE_IDS } from './basemaps.ts'
-import { scoreDomain } from '../lib/histogram.ts'
+import { rangeDomain } from '../lib/histogram.ts'
 import { lossKeep } from '../lib/chip-filter.ts'
 import { mapHandle } from './map-handle.ts'
 import type { BasemapId } from '../lib/url-state.ts'
@@ -42,7 +42,7 @@ function currentLayers(s: AppState) {
     chips,
     files: registry.files,
     scores: ranking?.scores ?? null,
-    domain: ranking ? scoreDomain(ranking.scores) : null,
+    domain: ranking ? rangeDomain(ranking.range) : null,
     threshold: s.threshold,
     positives: rowsOf(s.positives),
     negatives: rowsOf(s.negatives),

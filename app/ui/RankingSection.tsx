@@ -1,6 +1,6 @@
 import { useMemo } from 'react'
 import { useAppStore } from '../state/store.ts'
-import { scoreDomain } from '../lib/histogram.ts'
+import { rangeDomain } from '../lib/histogram.ts'
 import { Histogram } from './Histogram.tsx'
 import { ResultsList } from './ResultsList.tsx'
 import { ExportButtons } from './ExportButtons.tsx'
@@ -13,7 +13,7 @@ export function RankingSection() {
   const loadStatus = useAppStore((s) => s.loadStatus)
   const summary = useAppStore((s) => s.summary)
   const ranking = useRanking()
-  const domain = useMemo(() => (ranking ? scoreDomain(ranking.scores) : null), [ranking])
+  const domain = useMemo(() => (ranking ? rangeDomain(ranking.range) : null), [ranking])
 
   return (
     <section className="section" aria-labelledby="ranking-heading" aria-busy={status === 'ranking'}>
