@@ -6,6 +6,7 @@ const full: UrlState = {
   positives: ['03WVN_20220610_0001', '03WVN_20220610_0042'],
   negatives: ['03WVN_20220610_0300'],
   mode: 'raw',
+  method: 'classifier',
   threshold: 0.25,
   basemap: 'offline',
 }
@@ -85,6 +86,32 @@ describe('url-state', () => {
     expect(state.mode).toBe('centred')
     expect(state.basemap).toBe('satellite')
     expect(problems).toHaveLength(3)
+  })
+
+  it('shares the ranking method only when it is not the default', () => {
+    expect(encodeUrlState({ ...DEFAULT_URL_STATE, method: 'mean' })).toBe('')
+    for (const method of ['max', 'classifier'] as const) {
+      const search = encodeUrlState({ ...DEFAULT_URL_STATE, positives: ['a'], method })
+      expect(search).toBe(`?v=1&positive=a&method=${method}`)
+      expect(decodeUrlState(search)).toEqual({ state: { ...DEFAULT_URL_STATE, positives: ['a'], method }, problems: [] })
+    }
+  })
+
+  it('reads links made before the method existed as ranking by the average example', () => {
+    const { state, problems } = decodeUrlState('?v=1&positive=a&negative=b&mode=raw&threshold=0.4')
+    expect(problems).toEqual([])
+    expect(state).toMatchObject({ method: 'mean', mode: 'raw', threshold: 0.4 })
+  })
+
+  it('ignores an unknown or hostile method and says so, keeping the rest of the link', () => {
+    for (const bad of ['fancy', '%3Cscript%3E', 'MEAN', '']) {
+      const { state, problems } = decodeUrlState(`?positive=a&method=${bad}`)
+      expect(state.method).toBe('mean')
+      expect(state.positives).toEqual(['a'])
+      expect(problems).toHaveLength(1)
+      expect(problems[0]).toMatch(/Unknown ranking method .*; ranking by the average example\./)
+    }
+    expect(decodeUrlState('?method=%E0%A4%A').state.method).toBe('mean')
   })
 
   it('warns about links from a newer version but reads what it can', () => {

@@ -2,7 +2,8 @@
 //
 // Version 1 (links without `v` are version 1 too):
 //   ?v=1&dataset=<http(s) url>&positive=<id>,<id>&negative=<id>&mode=centred|raw
-//    &threshold=<number>&basemap=satellite|plain|offline
+//    &method=mean|max|classifier&threshold=<number>&basemap=satellite|plain|offline
+// `method` came later; links without it rank by the mean, as every link did before it.
 // Id lists are comma-separated; a comma or backslash inside an id is escaped with a backslash.
 // The list is decoded before it is split, so links built with URLSearchParams (which writes
 // commas as %2C) read the same as hand-written ones.
@@ -16,12 +17,18 @@ export const URL_STATE_VERSION = 1
 export const BASEMAPS = ['satellite', 'plain', 'offline'] as const
 export type BasemapId = (typeof BASEMAPS)[number]
 
+/** How the examples become scores (the search worker's RankMethod; see workers/search/protocol.ts). */
+export const RANK_METHODS = ['mean', 'max', 'classifier'] as const
+export type RankMethodId = (typeof RANK_METHODS)[number]
+
 export interface UrlState {
   /** Dataset URL; null means the built-in demo. */
   dataset: string | null
   positives: string[]
   negatives: string[]
   mode: ScoreMode
+  /** How the examples become scores; 'mean' unless the link says otherwise. */
+  method: RankMethodId
   /** Chips scoring below this fade out; null shows every chip. */
   threshold: number | null
   basemap: BasemapId
@@ -32,6 +39,7 @@ export const DEFAULT_URL_STATE: UrlState = Object.freeze({
   positives: [],
   negatives: [],
   mode: 'centred',
+  method: 'mean',
   threshold: null,
   basemap: 'satellite',
 }) as UrlState
@@ -162,6 +170,12 @@ export function decodeUrlState(search: string): DecodedUrlState {
   if (mode === 'centred' || mode === 'raw') state.mode = mode
   else if (mode !== null) problems.push(`Unknown scoring mode ${quoteForMessage(mode)}; using “centred”.`)
 
+  const method = q.has('method') ? safeDecode(q.get('method')!) : null
+  if (method !== null) {
+    if ((RANK_METHODS as readonly string[]).includes(method)) state.method = method as RankMethodId
+    else problems.push(`Unknown ranking method ${quoteForMessage(method)}; ranking by the average example.`)
+  }
+
   const threshold = q.has('threshold') ? safeDecode(q.get('threshold')!) : null
   if (threshold !== null && threshold !== '') {
     const t = Number(threshold)
@@ -190,6 +204,7 @@ export function encodeUrlState(state: UrlState): string {
   if (state.positives.length) parts.push(`positive=${encodeValue(joinIdList(state.positives))}`)
   if (state.negatives.length) parts.push(`negative=${encodeValue(joinIdList(state.negatives))}`)
   if (state.mode !== DEFAULT_URL_STATE.mode) parts.push(`mode=${state.mode}`)
+  if (state.method !== DEFAULT_URL_STATE.method) parts.push(`method=${state.method}`)
   if (state.threshold !== null) parts.push(`threshold=${roundThreshold(state.threshold)}`)
   if (state.basemap !== DEFAULT_URL_STATE.basemap) parts.push(`basemap=${state.basemap}`)
   if (parts.length === 0) return ''

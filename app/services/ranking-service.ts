@@ -1,6 +1,7 @@
-// Ranks the loaded chips whenever the examples, the mode or the loaded data change. One ranking
-// runs at a time; changes that arrive meanwhile are folded into one more ranking after it, so a
-// dataset that grows file by file is re-ranked as fast as ranking allows and never more.
+// Ranks the loaded chips whenever the examples, the mode, the method or the loaded data change.
+// One ranking runs at a time; changes that arrive meanwhile are folded into one more ranking
+// after it, so a dataset that grows file by file is re-ranked as fast as ranking allows and
+// never more.
 
 import { isAbortError } from '../../workers/rpc/rpc.ts'
 import type { SearchClient } from '../../workers/search/client.ts'
@@ -9,6 +10,9 @@ import { registry } from './registry.ts'
 
 /** Rows the worker returns in order: enough for the list, the gallery and the map's labels. */
 export const TOP_K = 1000
+
+/** Chips the classifier suggests labelling next (the ones it is least sure about). */
+export const SUGGESTIONS = 12
 
 export interface RankingService {
   /** Rank again soon (the data changed). */
@@ -30,14 +34,15 @@ export function startRankingService(search: SearchClient): RankingService {
   async function run(): Promise<void> {
     const chips = registry.chips
     if (!chips) return clear()
-    const { positives, negatives, mode } = store.getState()
+    const { positives, negatives, mode, method } = store.getState()
     const rows = (ids: string[]) => ids.map((id) => chips.rowOf(id)).filter((r): r is number => r !== undefined)
     const pos = rows(positives)
     if (pos.length === 0) return clear()
     const epoch = registry.epoch
     store.setState({ rankingStatus: 'ranking' })
     try {
-      const result = await search.call('rank', { epoch, positives: pos, negatives: rows(negatives), mode, method: 'mean', precision: 'auto', topK: TOP_K, suggest: 0 })
+      const suggest = method === 'classifier' ? SUGGESTIONS : 0
+      const result = await search.call('rank', { epoch, positives: pos, negatives: rows(negatives), mode, method, precision: 'auto', topK: TOP_K, suggest })
       if (result && result.epoch === registry.epoch) {
         registry.ranking = result
         store.setState((s) => ({ rankingVersion: s.rankingVersion + 1, rankingStatus: 'ready' }))
@@ -65,7 +70,7 @@ export function startRankingService(search: SearchClient): RankingService {
   }
 
   const unsubscribe = store.subscribe((s: AppState, prev: AppState) => {
-    if (s.positives !== prev.positives || s.negatives !== prev.negatives || s.mode !== prev.mode) request()
+    if (s.positives !== prev.positives || s.negatives !== prev.negatives || s.mode !== prev.mode || s.method !== prev.method) request()
   })
 
   return { request, stop: unsubscribe }

@@ -12,6 +12,7 @@ function shareableState(s: AppState): UrlState {
     positives: s.positives,
     negatives: s.negatives,
     mode: s.mode,
+    method: s.method,
     threshold: s.threshold === null ? null : roundThreshold(s.threshold),
     basemap: s.basemap,
   }
@@ -24,6 +25,7 @@ export function readUrlIntoStore(search: string): void {
     positives: state.positives,
     negatives: state.negatives,
     mode: state.mode,
+    method: state.method,
     threshold: state.threshold,
     basemap: state.basemap,
   })
@@ -49,6 +51,7 @@ export function startUrlSync(): () => void {
       s.positives !== prev.positives ||
       s.negatives !== prev.negatives ||
       s.mode !== prev.mode ||
+      s.method !== prev.method ||
       s.threshold !== prev.threshold ||
       s.basemap !== prev.basemap ||
       s.localFileName !== prev.localFileName

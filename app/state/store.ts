@@ -7,7 +7,8 @@ import type { FileSummary } from '../lib/geoparquet/types.ts'
 import type { CatalogEntry } from '../lib/catalog/catalog.ts'
 import type { BBox } from '../lib/bbox.ts'
 import type { ScoreMode } from '../lib/rank.ts'
-import { DEFAULT_URL_STATE, type BasemapId } from '../lib/url-state.ts'
+import { DEFAULT_URL_STATE, type BasemapId, type RankMethodId } from '../lib/url-state.ts'
+import { applyChanges, MAX_HISTORY, stepBetween, type LabelStep } from './label-history.ts'
 
 export type LoadStatus = 'idle' | 'loading' | 'ready' | 'error'
 
@@ -81,11 +82,17 @@ export interface ExamplesSlice {
   negatives: string[]
   /** What a plain click marks; the visible toggle for touch screens, where there is no shift key. */
   labelMode: 'positive' | 'negative'
+  /** Labelling steps that can be undone, oldest first (at most MAX_HISTORY). */
+  undoSteps: LabelStep[]
+  /** Undone steps that can be redone, the next one last; a new step forgets them. */
+  redoSteps: LabelStep[]
 }
 
 export interface RankingSlice {
   /** Centred (mean vector subtracted, the default) or raw cosine. */
   mode: ScoreMode
+  /** How the examples become scores: like their average (the default), like any one of them, or a classifier trained on them. */
+  method: RankMethodId
   /** Chips scoring below this fade out; null shows all. */
   threshold: number | null
   /** Bumped whenever the registry's ranking changes (or is cleared). */
@@ -115,13 +122,22 @@ export interface ViewSlice {
 
 export interface Actions {
   setDatasetUrl(url: string | null): void
-  /** Mark a chip as an example, or remove it if it already is one. */
+  /** Mark a chip as an example, or remove it if it already is one (a step that can be undone). */
   toggleExample(id: string, as: 'positive' | 'negative'): void
+  /** Remove a chip from the examples (a step that can be undone). */
   removeExample(id: string): void
+  /** Remove every example (one step that can be undone). */
   clearExamples(): void
+  /** Replace the examples without recording a step: for the app itself (a link, chips a dataset lacks). */
   setExamples(positives: string[], negatives: string[]): void
+  /** Take back the last labelling step. */
+  undo(): void
+  /** Do again the last step taken back. */
+  redo(): void
   setLabelMode(mode: 'positive' | 'negative'): void
   setMode(mode: ScoreMode): void
+  /** Change the ranking method; a threshold set on the old method's scores is dropped. */
+  setMethod(method: RankMethodId): void
   setThreshold(threshold: number | null): void
   setColourBy(colourBy: 'score' | 'loss'): void
   setLossFilter(range: [number, number] | null): void
@@ -144,80 +160,103 @@ let nextFocusSeq = 1
 let nextFitSeq = 1
 const MAX_NOTICES = 6
 
-export const useAppStore = create<AppState>()((set, get) => ({
-  datasetUrl: DEFAULT_URL_STATE.dataset,
-  localFileName: null,
-  loadStatus: 'idle',
-  loadProgress: null,
-  loadError: null,
-  summary: null,
-  datasetVersion: 0,
-  collectionTitle: null,
-  fileCounts: null,
-  filesProgress: null,
-  coverageVersion: 0,
-  here: null,
-  stopReason: null,
-  budgetBytes: DEFAULT_BUDGET_BYTES,
-  loadedBytes: 0,
-  catalog: null,
-  fitRequest: null,
+export const useAppStore = create<AppState>()((set, get) => {
+  /** Set the examples as one labelling step, which can be undone; nothing when no label changes. */
+  const label = (after: { positives: string[]; negatives: string[] }) => {
+    const s = get()
+    const step = stepBetween(s, after)
+    if (!step) return
+    set({ ...after, undoSteps: [...s.undoSteps, step].slice(-MAX_HISTORY), redoSteps: [] })
+  }
+  return {
+    datasetUrl: DEFAULT_URL_STATE.dataset,
+    localFileName: null,
+    loadStatus: 'idle',
+    loadProgress: null,
+    loadError: null,
+    summary: null,
+    datasetVersion: 0,
+    collectionTitle: null,
+    fileCounts: null,
+    filesProgress: null,
+    coverageVersion: 0,
+    here: null,
+    stopReason: null,
+    budgetBytes: DEFAULT_BUDGET_BYTES,
+    loadedBytes: 0,
+    catalog: null,
+    fitRequest: null,
 
-  positives: [],
-  negatives: [],
-  labelMode: 'positive',
+    positives: [],
+    negatives: [],
+    labelMode: 'positive',
+    undoSteps: [],
+    redoSteps: [],
 
-  mode: DEFAULT_URL_STATE.mode,
-  threshold: DEFAULT_URL_STATE.threshold,
-  rankingVersion: 0,
-  rankingStatus: 'idle',
-  colourBy: 'score',
-  lossFilter: null,
+    mode: DEFAULT_URL_STATE.mode,
+    method: DEFAULT_URL_STATE.method,
+    threshold: DEFAULT_URL_STATE.threshold,
+    rankingVersion: 0,
+    rankingStatus: 'idle',
+    colourBy: 'score',
+    lossFilter: null,
 
-  basemap: DEFAULT_URL_STATE.basemap,
-  basemapFallback: false,
-  notices: [],
-  focus: null,
-  hoveredRow: null,
-  viewBounds: null,
-  pickerOpen: false,
+    basemap: DEFAULT_URL_STATE.basemap,
+    basemapFallback: false,
+    notices: [],
+    focus: null,
+    hoveredRow: null,
+    viewBounds: null,
+    pickerOpen: false,
 
-  setDatasetUrl: (datasetUrl) => set({ datasetUrl, localFileName: null }),
-  toggleExample: (id, as) => {
-    const { positives, negatives } = get()
-    const inPos = positives.includes(id)
-    const inNeg = negatives.includes(id)
-    if ((as === 'positive' && inPos) || (as === 'negative' && inNeg)) {
-      get().removeExample(id)
-      return
-    }
-    set({
-      positives: as === 'positive' ? [...positives, id] : positives.filter((x) => x !== id),
-      negatives: as === 'negative' ? [...negatives, id] : negatives.filter((x) => x !== id),
-    })
-  },
-  removeExample: (id) =>
-    set((s) => ({ positives: s.positives.filter((x) => x !== id), negatives: s.negatives.filter((x) => x !== id) })),
-  clearExamples: () => set({ positives: [], negatives: [] }),
-  setExamples: (positives, negatives) => set({ positives, negatives }),
-  setLabelMode: (labelMode) => set({ labelMode }),
-  setMode: (mode) => set({ mode }),
-  setThreshold: (threshold) => set({ threshold }),
-  setColourBy: (colourBy) => set({ colourBy }),
-  setLossFilter: (lossFilter) => set({ lossFilter }),
-  setBasemap: (basemap) => set({ basemap, basemapFallback: false }),
-  fallBackToOfflineBasemap: () => set({ basemapFallback: true }),
-  notify: (level, text) =>
-    set((s) => {
-      // The same message twice in a row adds nothing; keep the newest few.
-      if (s.notices.some((n) => n.text === text)) return s
-      return { notices: [...s.notices, { id: nextNoticeId++, level, text }].slice(-MAX_NOTICES) }
-    }),
-  dismissNotice: (id) => set((s) => ({ notices: s.notices.filter((n) => n.id !== id) })),
-  focusRow: (row) => set({ focus: { row, seq: nextFocusSeq++ } }),
-  setHoveredRow: (hoveredRow) => set({ hoveredRow }),
-  setViewBounds: (viewBounds) => set({ viewBounds }),
-  setBudget: (budgetBytes) => set({ budgetBytes }),
-  setPickerOpen: (pickerOpen) => set({ pickerOpen }),
-  fitTo: (bbox) => set({ fitRequest: { bbox, seq: nextFitSeq++ } }),
-}))
+    setDatasetUrl: (datasetUrl) => set({ datasetUrl, localFileName: null }),
+    toggleExample: (id, as) => {
+      const { positives, negatives } = get()
+      const current = as === 'positive' ? positives : negatives
+      if (current.includes(id)) return get().removeExample(id)
+      label({
+        positives: as === 'positive' ? [...positives, id] : positives.filter((x) => x !== id),
+        negatives: as === 'negative' ? [...negatives, id] : negatives.filter((x) => x !== id),
+      })
+    },
+    removeExample: (id) => {
+      const { positives, negatives } = get()
+      label({ positives: positives.filter((x) => x !== id), negatives: negatives.filter((x) => x !== id) })
+    },
+    clearExamples: () => label({ positives: [], negatives: [] }),
+    setExamples: (positives, negatives) => set({ positives, negatives }),
+    undo: () => {
+      const { undoSteps, redoSteps } = get()
+      const step = undoSteps.at(-1)
+      if (!step) return
+      set({ ...applyChanges(get(), step.changes, 'undo'), undoSteps: undoSteps.slice(0, -1), redoSteps: [...redoSteps, step] })
+    },
+    redo: () => {
+      const { undoSteps, redoSteps } = get()
+      const step = redoSteps.at(-1)
+      if (!step) return
+      set({ ...applyChanges(get(), step.changes, 'redo'), undoSteps: [...undoSteps, step], redoSteps: redoSteps.slice(0, -1) })
+    },
+    setLabelMode: (labelMode) => set({ labelMode }),
+    setMode: (mode) => set({ mode }),
+    setMethod: (method) => set((s) => (s.method === method ? s : { method, threshold: null })),
+    setThreshold: (threshold) => set({ threshold }),
+    setColourBy: (colourBy) => set({ colourBy }),
+    setLossFilter: (lossFilter) => set({ lossFilter }),
+    setBasemap: (basemap) => set({ basemap, basemapFallback: false }),
+    fallBackToOfflineBasemap: () => set({ basemapFallback: true }),
+    notify: (level, text) =>
+      set((s) => {
+        // The same message twice in a row adds nothing; keep the newest few.
+        if (s.notices.some((n) => n.text === text)) return s
+        return { notices: [...s.notices, { id: nextNoticeId++, level, text }].slice(-MAX_NOTICES) }
+      }),
+    dismissNotice: (id) => set((s) => ({ notices: s.notices.filter((n) => n.id !== id) })),
+    focusRow: (row) => set({ focus: { row, seq: nextFocusSeq++ } }),
+    setHoveredRow: (hoveredRow) => set({ hoveredRow }),
+    setViewBounds: (viewBounds) => set({ viewBounds }),
+    setBudget: (budgetBytes) => set({ budgetBytes }),
+    setPickerOpen: (pickerOpen) => set({ pickerOpen }),
+    fitTo: (bbox) => set({ fitRequest: { bbox, seq: nextFitSeq++ } }),
+  }
+})

@@ -1,0 +1,84 @@
+// Undo and redo of labelling steps. A step records, for each chip whose label it changed, the
+// label and list position before and after, so undoing it restores the lists exactly (same
+// order, hence the same link and the same ranking) and redoing it replays it, even when other
+// chips were labelled or dropped from the lists in between.
+
+export type Label = 'positive' | 'negative'
+
+export interface Examples {
+  positives: readonly string[]
+  negatives: readonly string[]
+}
+
+export interface LabelChange {
+  id: string
+  /** The label before the step (null: not an example), and the chip's index in that list. */
+  from: Label | null
+  fromIndex: number
+  /** The label after the step, and the index in that list. */
+  to: Label | null
+  toIndex: number
+}
+
+export interface LabelStep {
+  /** What the step did, worded for people: "mark 03WVN_20220610_0200 as positive". */
+  description: string
+  changes: LabelChange[]
+}
+
+/** Most steps kept; older ones are forgotten. */
+export const MAX_HISTORY = 100
+
+function labelOf(examples: Examples, id: string): [Label | null, number] {
+  const p = examples.positives.indexOf(id)
+  if (p >= 0) return ['positive', p]
+  const n = examples.negatives.indexOf(id)
+  if (n >= 0) return ['negative', n]
+  return [null, -1]
+}
+
+/** The chips whose label differs between two states (chips only moved up a list don't count). */
+export function diffExamples(before: Examples, after: Examples): LabelChange[] {
+  const ids = new Set([...before.positives, ...before.negatives, ...after.positives, ...after.negatives])
+  const changes: LabelChange[] = []
+  for (const id of ids) {
+    const [from, fromIndex] = labelOf(before, id)
+    const [to, toIndex] = labelOf(after, id)
+    if (from !== to) changes.push({ id, from, fromIndex, to, toIndex })
+  }
+  return changes
+}
+
+/** Puts each changed chip back under the label (and at the index) the step had on one side. */
+export function applyChanges(current: Examples, changes: readonly LabelChange[], direction: 'undo' | 'redo'): { positives: string[]; negatives: string[] } {
+  const changed = new Set(changes.map((c) => c.id))
+  const positives = current.positives.filter((id) => !changed.has(id))
+  const negatives = current.negatives.filter((id) => !changed.has(id))
+  const placed = changes
+    .map((c) => (direction === 'undo' ? { id: c.id, label: c.from, index: c.fromIndex } : { id: c.id, label: c.to, index: c.toIndex }))
+    .filter((p) => p.label !== null)
+    // In ascending order each chip lands at its own index, between the chips that stayed.
+    .sort((a, b) => a.index - b.index)
+  for (const p of placed) {
+    const list = p.label === 'positive' ? positives : negatives
+    list.splice(Math.min(p.index, list.length), 0, p.id)
+  }
+  return { positives, negatives }
+}
+
+/** A step in words, as the Undo and Redo buttons say it. */
+export function describeChanges(changes: readonly LabelChange[]): string {
+  if (changes.length === 1) {
+    const { id, from, to } = changes[0]!
+    if (to !== null) return `mark ${id} as ${to}`
+    return `remove ${id} from the ${from}s`
+  }
+  if (changes.every((c) => c.to === null)) return `clear ${changes.length} examples`
+  return `change ${changes.length} examples`
+}
+
+/** The step that turns `before` into `after`, or null when no label changed. */
+export function stepBetween(before: Examples, after: Examples): LabelStep | null {
+  const changes = diffExamples(before, after)
+  return changes.length === 0 ? null : { description: describeChanges(changes), changes }
+}
