@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { guessLayout, parseCatalog } from './catalog.ts'
+import { DEFAULT_IMAGERY_MAX_ZOOM, guessLayout, parseCatalog, parseImagery } from './catalog.ts'
 
 describe('catalog', () => {
   it('guesses what a URL points at', () => {
@@ -38,5 +38,48 @@ describe('catalog', () => {
   it('says when a document is not a catalog', () => {
     expect(parseCatalog({ hello: 1 }, 'http://x/').problems[0]).toMatch(/not a catalog/)
     expect(parseCatalog(null, 'http://x/').entries).toEqual([])
+  })
+
+  it('reads the imagery that fits a set: a template, or tiles with a max zoom and a credit', () => {
+    const c = parseCatalog(
+      {
+        datasets: [
+          { id: 'a', title: 'A', href: 'a/', imagery: 'https://tiles.example.org/s2/{z}/{x}/{y}.jpg' },
+          { id: 'b', title: 'B', href: 'b/', imagery: { tiles: 'tiles/{z}/{y}/{x}.png', maxZoom: 14, attribution: '  Imagery © Someone  ' } },
+          { id: 'c', title: 'C', href: 'c/' },
+        ],
+      },
+      'http://127.0.0.1:4180/imagery/catalog.json',
+    )
+    expect(c.problems).toEqual([])
+    expect(c.entries.map((e) => e.imagery)).toEqual([
+      { tiles: 'https://tiles.example.org/s2/{z}/{x}/{y}.jpg', maxZoom: DEFAULT_IMAGERY_MAX_ZOOM, attribution: null },
+      // Relative to the catalog, like hrefs, with the placeholders kept as they were.
+      { tiles: 'http://127.0.0.1:4180/imagery/tiles/{z}/{y}/{x}.png', maxZoom: 14, attribution: 'Imagery © Someone' },
+      null,
+    ])
+  })
+
+  it('drops imagery that is not http(s), lacks a placeholder or has a bad max zoom, keeping the entry', () => {
+    const bad: [unknown, RegExp][] = [
+      ['javascript:alert(1)//{z}/{x}/{y}', /only http/],
+      ['data:image/png;base64,{z}{x}{y}', /only http/],
+      ['file:///tiles/{z}/{x}/{y}.png', /only http/],
+      ['https://t.example.org/{z}/{x}.png', /must hold \{z\}, \{x\} and \{y\}/],
+      [{ tiles: 'https://t.example.org/{z}/{x}/{y}.png', maxZoom: 30 }, /maxZoom/],
+      [{ tiles: 'https://t.example.org/{z}/{x}/{y}.png', maxZoom: '12' }, /maxZoom/],
+      [{ url: 'https://t.example.org/{z}/{x}/{y}.png' }, /needs a tile template/],
+      [42, /needs a tile template/],
+      [`https://t.example.org/${'x'.repeat(3000)}/{z}/{x}/{y}`, /too long/],
+    ]
+    for (const [imagery, why] of bad) {
+      const c = parseCatalog({ datasets: [{ id: 'a', title: 'Set A', href: 'https://x.org/a/', imagery }] }, 'https://x.org/catalog.json')
+      expect(c.entries).toHaveLength(1)
+      expect(c.entries[0]!.imagery).toBeNull()
+      expect(c.problems).toHaveLength(1)
+      expect(c.problems[0]).toMatch(/^The imagery of entry 1 \(Set A\) was ignored: /)
+      expect(c.problems[0]).toMatch(why)
+    }
+    expect(parseImagery('https://h/{z}/{x}/{y}', 'https://x.org/')).toMatchObject({ tiles: 'https://h/{z}/{x}/{y}' })
   })
 })

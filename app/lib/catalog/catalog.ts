@@ -14,12 +14,32 @@
 //       "layout": "prefix",                        // "file" | "prefix" (a folder of files); optional, guessed from href
 //       "model": { "name": "Clay v0", "dims": 768 },  // optional
 //       "licence": "ODC-BY-1.0",                   // optional
-//       "attribution": "Clay embeddings, Clay / Radiant Earth"  // optional
+//       "attribution": "Clay embeddings, Clay / Radiant Earth",  // optional
+//       "imagery": "https://tiles.example.org/{z}/{x}/{y}.jpg"   // optional, see below
 //     }
 //   ]
 // }
+//
+// `imagery` names the XYZ raster tiles (256 px, Web Mercator) that fit the set's chips, for the
+// result pictures; without it the app uses Sentinel-2 cloudless. Either a tile template, or
+//   { "tiles": "https://…/{z}/{x}/{y}.png", "maxZoom": 18, "attribution": "…" }
+// The template must be http(s) and hold {z}, {x} and {y}; maxZoom is 0–24 (default 18). A bad
+// `imagery` is reported and dropped; the entry itself is kept.
 
 import { isOpenableUrl } from '../url-state.ts'
+
+/** XYZ raster tiles that show what a set's chips saw. */
+export interface ImagerySource {
+  /** https://…/{z}/{x}/{y}…; {z}, {x} and {y} are each present. */
+  tiles: string
+  /** Deepest zoom the server has. */
+  maxZoom: number
+  /** Credit to show with the pictures, as plain text. */
+  attribution: string | null
+}
+
+export const DEFAULT_IMAGERY_MAX_ZOOM = 18
+const MAX_TEMPLATE = 2048
 
 export type SourceLayout = 'file' | 'prefix' | 'catalog'
 
@@ -33,6 +53,8 @@ export interface CatalogEntry {
   dims: number | null
   licence: string | null
   attribution: string | null
+  /** Imagery that fits this set's chips, when the catalog names one. */
+  imagery: ImagerySource | null
 }
 
 export interface Catalog {
@@ -62,6 +84,34 @@ function text(v: unknown): string | null {
   if (typeof v !== 'string') return null
   const t = v.trim()
   return t ? t.slice(0, MAX_TEXT) : null
+}
+
+/**
+ * An `imagery` value as a source, or why it can't be used. Relative templates resolve against the
+ * catalog, like hrefs. The placeholders are checked before the URL is parsed, because URL parsing
+ * would percent-encode their braces.
+ */
+export function parseImagery(value: unknown, baseUrl: string): ImagerySource | string {
+  const raw = typeof value === 'string' ? { tiles: value } : value !== null && typeof value === 'object' ? (value as Record<string, unknown>) : null
+  if (!raw || typeof raw.tiles !== 'string') return 'it needs a tile template such as https://…/{z}/{x}/{y}.png'
+  const template = raw.tiles.trim()
+  if (template.length > MAX_TEMPLATE) return 'its tile template is too long'
+  if (!['{z}', '{x}', '{y}'].every((p) => template.includes(p))) return 'its tile template must hold {z}, {x} and {y}'
+  let tiles: string
+  try {
+    // Resolve with stand-ins for the placeholders, then put them back.
+    const probe = template.replace(/\{([zxy])\}/g, (_, k: string) => `__${k}__`)
+    tiles = new URL(probe, baseUrl).href.replace(/__([zxy])__/g, (_, k: string) => `{${k}}`)
+  } catch {
+    return 'its tile template is not a link'
+  }
+  if (!isOpenableUrl(tiles.replace(/\{[zxy]\}/g, '0'))) return 'only http:// and https:// tiles can be used'
+  let maxZoom = DEFAULT_IMAGERY_MAX_ZOOM
+  if (raw.maxZoom !== undefined) {
+    if (typeof raw.maxZoom !== 'number' || !Number.isInteger(raw.maxZoom) || raw.maxZoom < 0 || raw.maxZoom > 24) return 'its maxZoom must be a whole number from 0 to 24'
+    maxZoom = raw.maxZoom
+  }
+  return { tiles, maxZoom, attribution: text(raw.attribution) }
 }
 
 export function parseCatalog(json: unknown, baseUrl: string): Catalog {
@@ -95,6 +145,12 @@ export function parseCatalog(json: unknown, baseUrl: string): Catalog {
     ids.add(id)
     const model = r.model !== null && typeof r.model === 'object' ? (r.model as Record<string, unknown>) : {}
     const dims = typeof model.dims === 'number' && Number.isInteger(model.dims) && model.dims > 0 && model.dims < 2_000_000 ? model.dims : null
+    let imagery: ImagerySource | null = null
+    if (r.imagery !== undefined && r.imagery !== null) {
+      const parsed = parseImagery(r.imagery, baseUrl)
+      if (typeof parsed === 'string') problems.push(`The imagery of entry ${i + 1} (${title}) was ignored: ${parsed}.`)
+      else imagery = parsed
+    }
     const layout = r.layout === 'file' ? 'file' : r.layout === 'catalog' ? 'catalog' : r.layout === undefined ? guessLayout(href) : 'prefix'
     entries.push({
       id,
@@ -106,6 +162,7 @@ export function parseCatalog(json: unknown, baseUrl: string): Catalog {
       dims,
       licence: text(r.licence ?? r.license),
       attribution: text(r.attribution),
+      imagery,
     })
   }
   if (datasets.length > MAX_ENTRIES) problems.push(`Only the first ${MAX_ENTRIES} of ${datasets.length} entries were read.`)
