@@ -47,7 +47,7 @@ export default defineConfig({
   webServer: [
     {
       // scripts/run-e2e.mjs has built dist/ before Playwright starts.
-      command: `npx vite preview --port ${APP_PORT} --strictPort --host ${HOST}`,
+      command: `npx vite preview --port ${APP_PORT} --strictPort --host ${HOST}${process.env.E2E_OUT_DIR ? ` --outDir ${process.env.E2E_OUT_DIR}` : ''}`,
       url: APP_URL,
       reuseExistingServer: !CI,
       timeout: 60_000,

@@ -1,6 +1,7 @@
 // `npm run test:e2e`: build the app, then run Playwright against the build in a system Chromium.
 //   node scripts/run-e2e.mjs [playwright test args…]     e.g. -g "search" or e2e/search.spec.ts
-// Env: E2E_SKIP_BUILD=1 reuses dist/ as it is; CHROMIUM_PATH picks the browser.
+// Env: E2E_SKIP_BUILD=1 reuses dist/ as it is; CHROMIUM_PATH picks the browser; E2E_OUT_DIR
+// builds into and serves another folder than dist/ (for two runs side by side in one checkout).
 import { spawn } from 'node:child_process'
 import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -40,7 +41,8 @@ console.log(`[run-e2e] Chromium: ${chromium}`)
 if (process.env.E2E_SKIP_BUILD === '1') {
   console.log('[run-e2e] E2E_SKIP_BUILD=1: using dist/ as it is')
 } else {
-  const built = await run(['npx', 'vite', 'build'])
+  const outDir = process.env.E2E_OUT_DIR
+  const built = await run(['npx', 'vite', 'build', ...(outDir ? ['--outDir', outDir, '--emptyOutDir'] : [])])
   if (built !== 0) {
     console.error(`[run-e2e] vite build failed (exit ${built})`)
     process.exit(built)
