@@ -1,5 +1,6 @@
 import { useAppStore } from '../state/store.ts'
 import { useLoadedChips } from './use-registry.ts'
+import { UndoRedo } from './UndoRedo.tsx'
 
 function ExampleList({ ids, kind }: { ids: string[]; kind: 'positive' | 'negative' }) {
   const removeExample = useAppStore((s) => s.removeExample)
@@ -45,6 +46,7 @@ export function ExamplesSection() {
           </button>
         )}
       </div>
+      <UndoRedo />
       <div className="segmented" role="radiogroup" aria-label="A click on the map marks">
         <button type="button" role="radio" aria-checked={labelMode === 'positive'} onClick={() => setLabelMode('positive')}>
           + More like this
@@ -55,7 +57,7 @@ export function ExamplesSection() {
       </div>
       <p className="muted small">
         Click a chip on the map to use it as an example{labelMode === 'positive' ? '; shift-click marks one to steer away from' : ''}. Click it
-        again to remove it.
+        again to remove it. The + and − beside each result and picture do the same.
       </p>
       <ExampleList ids={positives} kind="positive" />
       <ExampleList ids={negatives} kind="negative" />

@@ -1,23 +1,32 @@
 import { useMemo } from 'react'
 import { useAppStore } from '../state/store.ts'
 import { rangeDomain } from '../lib/histogram.ts'
+import { scoreScaleOf } from '../lib/score-meaning.ts'
 import { Histogram } from './Histogram.tsx'
 import { ResultsList } from './ResultsList.tsx'
 import { ExportButtons } from './ExportButtons.tsx'
+import { Gallery, Suggestions } from './Gallery.tsx'
+import { MethodPicker } from './MethodPicker.tsx'
 import { useRanking } from './use-registry.ts'
 
 export function RankingSection() {
   const mode = useAppStore((s) => s.mode)
   const setMode = useAppStore((s) => s.setMode)
+  const method = useAppStore((s) => s.method)
   const status = useAppStore((s) => s.rankingStatus)
   const loadStatus = useAppStore((s) => s.loadStatus)
   const summary = useAppStore((s) => s.summary)
   const ranking = useRanking()
-  const domain = useMemo(() => (ranking ? rangeDomain(ranking.range) : null), [ranking])
+  // The method's whole range, not the scores': the scale stays put while the query changes.
+  const [lo, hi] = ranking?.range ?? [0, 0]
+  const stableDomain = useMemo(() => rangeDomain([lo, hi]), [lo, hi])
+  const domain = ranking ? stableDomain : null
+  const scale = scoreScaleOf([lo, hi])
 
   return (
     <section className="section" aria-labelledby="ranking-heading" aria-busy={status === 'ranking'}>
       <h2 id="ranking-heading">Most similar chips</h2>
+      <MethodPicker />
       <div className="segmented" role="radiogroup" aria-label="How to compare chips">
         <button type="button" role="radio" aria-checked={mode === 'centred'} onClick={() => setMode('centred')}>
           Centred
@@ -33,8 +42,10 @@ export function RankingSection() {
       </p>
       {ranking && domain ? (
         <>
-          <Histogram scores={ranking.scores} domain={domain} />
+          <Histogram scores={ranking.scores} domain={domain} scale={scale} />
           <ExportButtons ranking={ranking} />
+          {method === 'classifier' && <Suggestions ranking={ranking} />}
+          <Gallery ranking={ranking} />
           <ResultsList ranking={ranking} />
         </>
       ) : (

@@ -1,59 +1,73 @@
 import { useAppStore } from '../state/store.ts'
 import { rankedRows } from '../lib/export.ts'
 import { formatScore } from '../lib/format.ts'
+import { describeScore, scoreMeaning, scoreScaleOf, type ScoreScale } from '../lib/score-meaning.ts'
+import type { ChipCollection } from '../lib/chip-collection.ts'
 import type { CurrentRanking } from '../services/registry.ts'
 import { useLoadedChips } from './use-registry.ts'
 import { lossKeep } from '../lib/chip-filter.ts'
+import { LabelBadge, LabelButtons, useExampleLabel } from './LabelButtons.tsx'
 
 const SHOWN = 50
 
-export function ResultsList({ ranking }: { ranking: CurrentRanking }) {
-  const threshold = useAppStore((s) => s.threshold)
+function ResultRow({ chips, row, rank, score, scale }: { chips: ChipCollection; row: number; rank: number; score: number; scale: ScoreScale }) {
   const focusRow = useAppStore((s) => s.focusRow)
   const setHoveredRow = useAppStore((s) => s.setHoveredRow)
-  const positives = useAppStore((s) => s.positives)
-  const negatives = useAppStore((s) => s.negatives)
+  const id = chips.id(row)
+  const label = useExampleLabel(id)
+  const loss = chips.loss(row)
+  return (
+    <li className="result-item" onMouseEnter={() => setHoveredRow(row)}>
+      <button
+        type="button"
+        className="result"
+        data-testid="result-row"
+        data-chip-id={id}
+        data-score={score}
+        onClick={() => focusRow(row)}
+        onFocus={() => setHoveredRow(row)}
+        title="Show on the map"
+      >
+        <span className="rank">{rank}</span>
+        <span className="chip-id">
+          {id}
+          <LabelBadge label={label} />
+        </span>
+        <span className="date small muted">
+          {chips.date(row) ?? ''}
+          {loss !== null && ` · loss ${loss.toFixed(2)}`}
+        </span>
+        <span className="score" title={describeScore(score, scale)}>
+          {formatScore(score)}
+          <span className="visually-hidden">, {scoreMeaning(score, scale)}</span>
+        </span>
+      </button>
+      <LabelButtons id={id} label={label} />
+    </li>
+  )
+}
+
+export function ResultsList({ ranking }: { ranking: CurrentRanking }) {
+  const threshold = useAppStore((s) => s.threshold)
+  const setHoveredRow = useAppStore((s) => s.setHoveredRow)
   const lossFilter = useAppStore((s) => s.lossFilter)
   const chips = useLoadedChips()
   if (!chips) return null
   const rows = rankedRows(ranking.top, ranking.scores, threshold, SHOWN, lossKeep(chips, lossFilter))
+  const scale = scoreScaleOf(ranking.range)
 
   return (
     <div className="results">
       <h3 className="small muted">
         Top {rows.length} {threshold !== null ? 'above the threshold' : ''}
       </h3>
+      {rows.length > 0 && (
+        <p className="small muted">Click a result to see it on the map; + marks it “more like this”, − marks it “not this”.</p>
+      )}
       <ol className="result-list" data-testid="results" aria-label="Ranked chips" onMouseLeave={() => setHoveredRow(null)}>
-        {rows.map(({ row, rank, score }) => {
-          const id = chips.id(row)
-          const label = positives.includes(id) ? 'positive' : negatives.includes(id) ? 'negative' : null
-          return (
-            <li key={row}>
-              <button
-                type="button"
-                className="result"
-                data-testid="result-row"
-                data-chip-id={id}
-                data-score={score}
-                onClick={() => focusRow(row)}
-                onMouseEnter={() => setHoveredRow(row)}
-                onFocus={() => setHoveredRow(row)}
-                title="Show on the map"
-              >
-                <span className="rank">{rank}</span>
-                <span className="chip-id">
-                  {id}
-                  {label && <span className={`badge ${label}`}>{label === 'positive' ? '+' : '−'}</span>}
-                </span>
-                <span className="date small muted">
-                  {chips.date(row) ?? ''}
-                  {chips.loss(row) !== null && ` · loss ${chips.loss(row)!.toFixed(2)}`}
-                </span>
-                <span className="score">{formatScore(score)}</span>
-              </button>
-            </li>
-          )
-        })}
+        {rows.map(({ row, rank, score }) => (
+          <ResultRow key={row} chips={chips} row={row} rank={rank} score={score} scale={scale} />
+        ))}
       </ol>
       {rows.length === 0 && <p className="small muted">No chip scores above the threshold. Move the slider left.</p>}
     </div>
