@@ -16,6 +16,13 @@ export class AppPage {
   readonly threshold: Locator
   readonly thresholdCount: Locator
   readonly notices: Locator
+  /** Pictures of the top results, and the classifier's suggestions (same items). */
+  readonly gallery: Locator
+  readonly galleryItems: Locator
+  readonly suggestions: Locator
+  readonly suggestionItems: Locator
+  readonly undoButton: Locator
+  readonly redoButton: Locator
 
   constructor(readonly page: Page) {
     this.datasetLabel = page.getByTestId('dataset-label')
@@ -26,6 +33,12 @@ export class AppPage {
     this.threshold = page.getByTestId('threshold')
     this.thresholdCount = page.getByTestId('threshold-count')
     this.notices = page.getByTestId('notice')
+    this.gallery = page.getByTestId('gallery')
+    this.galleryItems = this.gallery.getByTestId('gallery-item')
+    this.suggestions = page.getByTestId('suggestions')
+    this.suggestionItems = this.suggestions.getByTestId('gallery-item')
+    this.undoButton = page.getByRole('group', { name: 'Undo and redo labels' }).getByRole('button', { name: /^Undo/ })
+    this.redoButton = page.getByRole('group', { name: 'Undo and redo labels' }).getByRole('button', { name: /^Redo/ })
   }
 
   /** Open the app with a query string. The offline basemap keeps every test off the internet. */
@@ -96,5 +109,21 @@ export class AppPage {
     await this.page.getByText('Open another dataset').click()
     await this.page.getByLabel(/Link to a GeoParquet embeddings file/).fill(url)
     await this.page.getByRole('button', { name: 'Open', exact: true }).click()
+  }
+
+  /** The "More like this" (+) or "Not this" (−) button of a chip in the result list. */
+  labelButton(id: string, as: 'positive' | 'negative', where: Locator = this.page.getByTestId('results')): Locator {
+    return where.getByRole('button', { name: `${as === 'positive' ? 'More like this' : 'Not this'}: ${id}`, exact: true })
+  }
+
+  /** Pick a ranking method by its words ("Like the average example", …). */
+  async chooseMethod(title: string): Promise<void> {
+    await this.page.getByRole('radio', { name: title, exact: true }).check()
+  }
+
+  /** Open a catalog, then one of its entries from the picker. */
+  async openCatalogEntry(catalogUrl: string, title: string): Promise<void> {
+    await this.open({ dataset: catalogUrl })
+    await this.page.getByTestId('dataset-picker').getByRole('button', { name: `Open ${title}`, exact: true }).click()
   }
 }

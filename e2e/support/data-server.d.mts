@@ -42,3 +42,8 @@ export interface FaultSpec {
 export function startDataServer(options?: DataServerOptions): Promise<DataServer>
 /** The faults of an /s3-fault/<spec>/ route, or why the spec is wrong. */
 export function parseFaultSpec(spec: string): FaultSpec | string
+
+/** The flat colour of the test imagery tile z/x/y (GET /tiles/<z>/<x>/<y>.png). */
+export function tileColour(z: number, x: number, y: number): { r: number; g: number; b: number }
+/** A width × height PNG of one colour (8-bit RGB). */
+export function solidPng(width: number, height: number, colour: { r: number; g: number; b: number }): Buffer

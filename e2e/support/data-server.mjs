@@ -49,7 +49,16 @@
 //                                    the request counts; 204
 //   GET  /__counts                   JSON { faults: { "<spec> <path>[?query]": n },
 //                                    requests: { "<METHOD> <path>": n } } for /s3 and /s3-fault
+//
+// Imagery, for the result pictures (deterministic, so a test can tell which tile a pixel came from):
+//   GET  /tiles/<z>/<x>/<y>.png      a 256 px XYZ tile of one flat colour, tileColour(z, x, y)
+//                                    (z 0–23, x and y within the zoom's grid; else 404)
+//   GET  /imagery/catalog.json[?tiles=<template>]
+//                                    the synthetic sets' catalog.json with absolute hrefs and an
+//                                    `imagery` template on every entry: <this server>/tiles/{z}/{x}/{y}.png,
+//                                    or <template> (e.g. a /status/404/… one, for imagery that fails)
 import { createServer } from 'node:http'
+import { crc32, deflateSync } from 'node:zlib'
 import { createReadStream, promises as fs } from 'node:fs'
 import { dirname, join, resolve, sep } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
@@ -134,6 +143,66 @@ async function serveTruncated(req, res, filePath, cors) {
   stream.on('data', (chunk) => res.write(chunk))
   stream.on('end', cut)
   stream.on('error', () => res.destroy())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Imagery tiles
+
+const TILE_PIXELS = 256
+const MAX_TILE_ZOOM = 23
+
+/**
+ * The flat colour of the test tile z/x/y. Neighbouring tiles differ by 67 in red (columns) or
+ * 89 in green (rows), and blue says the zoom, so a pixel tells which tile it came from.
+ * @param {number} z @param {number} x @param {number} y
+ * @returns {{ r: number, g: number, b: number }}
+ */
+export function tileColour(z, x, y) {
+  return { r: (x * 67) % 256, g: (y * 89) % 256, b: 20 + 10 * z }
+}
+
+/** @param {string} type @param {Buffer} data */
+function pngChunk(type, data) {
+  const length = Buffer.alloc(4)
+  length.writeUInt32BE(data.length)
+  const body = Buffer.concat([Buffer.from(type, 'latin1'), data])
+  const crc = Buffer.alloc(4)
+  crc.writeUInt32BE(crc32(body) >>> 0)
+  return Buffer.concat([length, body, crc])
+}
+
+/**
+ * A width × height PNG of one colour (8-bit RGB, no filter), encoded with node:zlib alone.
+ * @param {number} width @param {number} height @param {{ r: number, g: number, b: number }} colour
+ */
+export function solidPng(width, height, { r, g, b }) {
+  const header = Buffer.alloc(13)
+  header.writeUInt32BE(width, 0)
+  header.writeUInt32BE(height, 4)
+  header[8] = 8 // bit depth
+  header[9] = 2 // colour type: RGB
+  const row = Buffer.alloc(1 + width * 3) // filter byte 0, then the pixels
+  for (let i = 0; i < width; i++) row.set([r, g, b], 1 + i * 3)
+  const raw = Buffer.concat(Array.from({ length: height }, () => row))
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    pngChunk('IHDR', header),
+    pngChunk('IDAT', deflateSync(raw)),
+    pngChunk('IEND', Buffer.alloc(0)),
+  ])
+}
+
+/** @param {string[]} parts the path after /tiles/ @returns {Buffer | null} */
+function tilePng(parts) {
+  if (parts.length !== 3) return null
+  const [zs = '', xs = '', last = ''] = parts
+  const m = /^(\d{1,8})\.png$/.exec(last)
+  if (!/^\d{1,2}$/.test(zs) || !/^\d{1,8}$/.test(xs) || !m) return null
+  const z = Number(zs)
+  const x = Number(xs)
+  const y = Number(m[1])
+  if (z > MAX_TILE_ZOOM || x >= 2 ** z || y >= 2 ** z) return null
+  return solidPng(TILE_PIXELS, TILE_PIXELS, tileColour(z, x, y))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -489,6 +558,27 @@ export async function startDataServer(options = {}) {
           spec = ''
         }
         return s3(req, res, url, inner, cors, spec)
+      }
+      case 'tiles': {
+        const png = tilePng(rest)
+        if (!png) break
+        res.statusCode = 200
+        res.setHeader('Content-Type', 'image/png')
+        res.setHeader('Cache-Control', 'public, max-age=3600')
+        res.setHeader('Content-Length', String(png.length))
+        return res.end(req.method === 'HEAD' ? undefined : png)
+      }
+      case 'imagery': {
+        if (rest.length !== 1 || rest[0] !== 'catalog.json') break
+        const origin = `http://${req.headers.host ?? `${HOST}:${cors ? port : noCorsPort}`}`
+        const catalogUrl = `${origin}/s3/synthetic/catalog.json`
+        const catalog = JSON.parse(await fs.readFile(join(setsDir, 'catalog.json'), 'utf8'))
+        const tiles = url.searchParams.get('tiles') ?? `${origin}/tiles/{z}/{x}/{y}.png`
+        for (const entry of catalog.datasets) {
+          entry.href = new URL(entry.href, catalogUrl).href
+          entry.imagery = { tiles, attribution: 'Test tiles: one flat colour per tile' }
+        }
+        return send(res, 200, `${JSON.stringify(catalog, null, 2)}\n`, 'application/json')
       }
       case '__counts':
         if (rest.length === 0)
