@@ -5,8 +5,11 @@ import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { serveFileWithRange } from '../scripts/lib/serve-range.mjs'
 import { createInProcessSearchClient, type SearchClient } from './search/client.ts'
+import { createSearchHandlers } from './search/handlers.ts'
+import { transferSearchParams, transferSearchResult, type RankParams, type SearchProtocol } from './search/protocol.ts'
 import { createInProcessDecodePool } from './decode/pool.ts'
-import { WorkerError } from './rpc/rpc.ts'
+import { inProcessClient, WorkerError } from './rpc/rpc.ts'
+import { referenceScores as exactReference, referenceTop } from '../app/lib/rank/test-data.ts'
 import { readFile } from 'node:fs/promises'
 import { readEmbeddings } from '../app/lib/geoparquet/read-embeddings.ts'
 
@@ -87,11 +90,13 @@ describe('decode and search workers', () => {
     let worst = 0
     for (let i = 0; i < 417; i++) worst = Math.max(worst, Math.abs(ranked!.scores[i]! - want[i]!))
     expect(worst).toBeLessThan(1e-5)
-    const wantOrder = Array.from(want.keys()).sort((a, b) => want[b]! - want[a]! || a - b)
-    // Equal up to float32 ties: where our order differs, the float64 scores are within 1e-6.
-    ranked!.top.forEach((row, k) => {
-      if (row !== wantOrder[k]) expect(Math.abs(want[row]! - want[wantOrder[k]!]!)).toBeLessThan(1e-6)
-    })
+    // The top rows are exactly a float64 reference's (scores rounded to float32, ties by row).
+    const exact = referenceTop(exactReference({ data: table.embeddings, count: 417, dims: 768 }, true, { method: 'mean', positives: pos, negatives: neg }), 417)
+    expect(Array.from(ranked!.top)).toEqual(exact.rows)
+    expect(Array.from(ranked!.top, (r) => ranked!.scores[r])).toEqual(exact.scores)
+    expect(ranked!.range).toEqual([-1, 1])
+    expect(ranked!.stats).toMatchObject({ kernel: 'wasm-simd', precision: 'exact', rescored: 0 })
+    expect(ranked!.stats.ms).toBeGreaterThan(0)
     search.terminate()
   })
 
@@ -104,6 +109,54 @@ describe('decode and search workers', () => {
     expect(await search.call('rank', { epoch: 7, positives: [], negatives: [3], mode: 'centred', method: 'mean', precision: 'exact', topK: 1000, suggest: 0 })).toBeNull()
     expect(await search.call('rank', { epoch: 6, positives: [1], negatives: [], mode: 'raw', method: 'mean', precision: 'exact', topK: 1000, suggest: 0 })).toBeNull()
     search.terminate()
+  })
+
+  it('every method and precision through the client: ranges, top K, suggestions, stats', async () => {
+    const search = createInProcessSearchClient()
+    await loadUrl(search, `${base}/sample.gpq`, 3)
+    const params: RankParams = { epoch: 3, positives: [200, 17], negatives: [], mode: 'centred', method: 'mean', precision: 'exact', topK: 50, suggest: 0 }
+    const max = await search.call('rank', { ...params, method: 'max', negatives: [100] })
+    expect(max).toMatchObject({ method: 'max', range: [-1, 1], stats: { precision: 'exact' } })
+    expect(max!.top).toHaveLength(50)
+    const clf = await search.call('rank', { ...params, method: 'classifier', suggest: 12 })
+    expect(clf).toMatchObject({ method: 'classifier', range: [0, 1] })
+    expect(clf!.suggestions).toHaveLength(12)
+    for (const row of clf!.suggestions) expect([200, 17]).not.toContain(row)
+    expect(Math.min(...clf!.scores)).toBeGreaterThanOrEqual(0)
+    for (const precision of ['int8', 'binary'] as const) {
+      const r = await search.call('rank', { ...params, precision })
+      expect(r!.stats.precision).toBe(precision)
+      expect(r!.stats.rescored).toBeGreaterThan(0)
+      expect(Array.from(r!.top)).toEqual(Array.from((await search.call('rank', params))!.top))
+    }
+    search.terminate()
+  })
+
+  it('the plain JS kernels rank like the WebAssembly ones; two segments rank like one', async () => {
+    const table = await readEmbeddings((await readFile(SAMPLE)).buffer as ArrayBuffer, { fileName: 'sample.gpq' })
+    const clients = [
+      createInProcessSearchClient(),
+      inProcessClient<SearchProtocol>(createSearchHandlers({ kernel: 'js' }), transferSearchParams, transferSearchResult),
+    ]
+    const tops: number[][] = []
+    for (const [k, search] of clients.entries()) {
+      await search.call('reset', { epoch: 1 })
+      for (const [from, to] of [
+        [0, 200],
+        [200, 417],
+        [0, 417],
+      ] as const)
+        await search.call('addSegment', { epoch: 1, embeddings: table.embeddings.slice(from * 768, to * 768), count: to - from, dims: 768 })
+      const r = await search.call('rank', { epoch: 1, positives: [5, 422], negatives: [], mode: 'centred', method: 'mean', precision: 'exact', topK: 834, suggest: 0 })
+      expect(r!.stats.kernel).toBe(k === 0 ? 'wasm-simd' : 'js')
+      // Rows 0–416 and 417–833 are the same chips: every score twice, the lower row first.
+      expect(Array.from(r!.scores.subarray(0, 417))).toEqual(Array.from(r!.scores.subarray(417)))
+      expect(r!.top[0]).toBe(5)
+      expect(r!.top[1]).toBe(422)
+      tops.push(Array.from(r!.top))
+      search.terminate()
+    }
+    expect(tops[1]).toEqual(tops[0])
   })
 
   it('a segment for an older dataset is refused', async () => {

@@ -1,14 +1,17 @@
 // The search worker's work, as plain async functions: the worker entry runs them, and so do
-// tests in-process. It keeps every embedding; only scores leave it.
+// tests in-process. It keeps every embedding (in WebAssembly memory, or plain arrays where
+// WebAssembly SIMD is missing); only scores leave it.
 
 import { DatasetError } from '../../app/lib/geoparquet/types.ts'
-import { RankIndex } from '../../app/lib/rank.ts'
+import { SearchIndex } from '../../app/lib/rank.ts'
+import type { IndexOptions } from '../../app/lib/rank.ts'
 import type { Handlers } from '../rpc/rpc.ts'
-import type { SearchProtocol } from './protocol.ts'
+import type { RankResult, SearchProtocol } from './protocol.ts'
 
-export function createSearchHandlers(): Handlers<SearchProtocol> {
+/** `options` reach the index (tests force the JS kernels or small blocks with them). */
+export function createSearchHandlers(options: IndexOptions = {}): Handlers<SearchProtocol> {
   let epoch = 0
-  let index: RankIndex | null = null
+  let index: SearchIndex | null = null
 
   return {
     async reset(params) {
@@ -19,24 +22,32 @@ export function createSearchHandlers(): Handlers<SearchProtocol> {
     async addSegment({ epoch: e, embeddings, count, dims }) {
       if (e !== epoch) throw new DatasetError('aborted', '', 'A newer dataset was opened.')
       if (embeddings.length !== count * dims) throw new Error(`segment of ${count} × ${dims} has ${embeddings.length} values`)
-      index ??= new RankIndex(dims)
-      index.add({ data: embeddings, count, dims })
+      if (index && index.dims !== dims) throw new Error(`segment has ${dims} dims; the dataset has ${index.dims}`)
+      index ??= new SearchIndex(dims, options)
+      index.addSegment(embeddings, count)
       return { total: index.count }
     },
-    async rank({ epoch: e, positives, negatives, mode, method, topK }) {
+    async rank({ epoch: e, positives, negatives, mode, method, precision, topK, suggest }) {
       if (e !== epoch || !index) return null
       const t0 = performance.now()
-      const ranking = index.rank({ positives, negatives, mode })
-      if (!ranking) return null
-      return {
+      const out = index.rank({ positives, negatives, mode, method, precision, topK, suggest })
+      if (!out) return null
+      const result: RankResult = {
         epoch,
-        method,
-        scores: ranking.scores,
-        top: ranking.order.slice(0, topK),
-        suggestions: new Uint32Array(0),
-        range: [-1, 1] as [number, number],
-        stats: { ms: performance.now() - t0, kernel: 'js' as const, precision: 'exact' as const, rescored: 0 },
+        method: out.method,
+        scores: out.scores,
+        top: out.top,
+        suggestions: out.suggestions,
+        range: out.range,
+        stats: {
+          ms: performance.now() - t0,
+          kernel: out.stats.kernel,
+          precision: out.stats.precision,
+          rescored: out.stats.rescored,
+          candidates: out.stats.candidates,
+        },
       }
+      return result
     },
   }
 }

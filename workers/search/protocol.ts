@@ -51,6 +51,9 @@ export interface RankStats {
   precision: Exclude<Precision, 'auto'>
   /** Candidates rescored exactly after a compact scan (0 for an exact scan). */
   rescored: number
+  /** Rows whose score was recomputed in float64 so that the top rows (and the suggestions) are
+   * exactly a float64 reference's: the top K and the few whose error bound reaches them. */
+  candidates?: number
 }
 
 export interface RankResult {

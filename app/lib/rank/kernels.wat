@@ -1,0 +1,373 @@
+;; Chipfinder's ranking kernels: WebAssembly 128-bit SIMD, hand-written.
+;;
+;; Assembled by scripts/build-kernels.mjs (wabt) into kernels-wasm.ts; kernels.test.ts fails when
+;; that file is stale. One module, instantiated once per block of rows (app/lib/rank/store.ts),
+;; each instance over its own imported memory, so the rows of a dataset can exceed the 4 GiB
+;; that one wasm32 memory holds.
+;;
+;; Conventions: pointers are byte offsets into the memory (unsigned; loops compare with i32.ne so
+;; offsets past 2 GiB work). A row is `stride` elements, stride a multiple of 128 (rows padded
+;; with zeros, queries too, so the padding adds nothing). Per-row outputs are f32 unless noted.
+;; Every kernel reads its rows once, front to back.
+(module
+  (import "env" "memory" (memory 1))
+
+  ;; Horizontal sum of an f32x4, as ((l0 + l1) + (l2 + l3)).
+  (func $hsum_f32 (param $v v128) (result f32)
+    (f32.add
+      (f32.add (f32x4.extract_lane 0 (local.get $v)) (f32x4.extract_lane 1 (local.get $v)))
+      (f32.add (f32x4.extract_lane 2 (local.get $v)) (f32x4.extract_lane 3 (local.get $v)))))
+
+  (func $hsum_i32 (param $v v128) (result i32)
+    (i32.add
+      (i32.add (i32x4.extract_lane 0 (local.get $v)) (i32x4.extract_lane 1 (local.get $v)))
+      (i32.add (i32x4.extract_lane 2 (local.get $v)) (i32x4.extract_lane 3 (local.get $v)))))
+
+  ;; The memory-bandwidth floor: one sequential read of n bytes (n a multiple of 64), summed as
+  ;; integers so that the adds cost nothing next to the loads. Returns the sum so that the reads
+  ;; can't be optimised away.
+  (func (export "read_floor") (param $p i32) (param $n i32) (result i32)
+    (local $end i32) (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
+    (if (i32.eqz (local.get $n)) (then (return (i32.const 0))))
+    (local.set $end (i32.add (local.get $p) (local.get $n)))
+    (loop $l
+      (local.set $a0 (i32x4.add (local.get $a0) (v128.load (local.get $p))))
+      (local.set $a1 (i32x4.add (local.get $a1) (v128.load offset=16 (local.get $p))))
+      (local.set $a2 (i32x4.add (local.get $a2) (v128.load offset=32 (local.get $p))))
+      (local.set $a3 (i32x4.add (local.get $a3) (v128.load offset=48 (local.get $p))))
+      (local.set $p (i32.add (local.get $p) (i32.const 64)))
+      (br_if $l (i32.ne (local.get $p) (local.get $end))))
+    (call $hsum_i32
+      (i32x4.add (i32x4.add (local.get $a0) (local.get $a1)) (i32x4.add (local.get $a2) (local.get $a3)))))
+
+  ;; One query: out[i] = (rows[i] · q − c) · inv[i], the dot product in f32 with 16 partial sums
+  ;; (4 accumulators × 4 lanes, each summing stride/16 products), then ((a0+a1)+(a2+a3)) and the
+  ;; lanes. rank/bounds.ts bounds the rounding error of exactly this order of operations.
+  (func (export "scan_f32")
+    (param $rows i32) (param $stride i32) (param $count i32) (param $q i32) (param $c f32)
+    (param $inv i32) (param $out i32)
+    (local $rb i32) (local $p i32) (local $j i32) (local $end i32)
+    (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
+    (if (i32.eqz (local.get $count)) (then (return)))
+    (local.set $rb (i32.shl (local.get $stride) (i32.const 2)))
+    (local.set $p (local.get $rows))
+    (local.set $end (i32.add (local.get $out) (i32.shl (local.get $count) (i32.const 2))))
+    (loop $row
+      (local.set $a0 (v128.const i64x2 0 0))
+      (local.set $a1 (v128.const i64x2 0 0))
+      (local.set $a2 (v128.const i64x2 0 0))
+      (local.set $a3 (v128.const i64x2 0 0))
+      (local.set $j (i32.const 0))
+      (loop $col
+        (local.set $a0 (f32x4.add (local.get $a0)
+          (f32x4.mul (v128.load (i32.add (local.get $p) (local.get $j))) (v128.load (i32.add (local.get $q) (local.get $j))))))
+        (local.set $a1 (f32x4.add (local.get $a1)
+          (f32x4.mul (v128.load offset=16 (i32.add (local.get $p) (local.get $j))) (v128.load offset=16 (i32.add (local.get $q) (local.get $j))))))
+        (local.set $a2 (f32x4.add (local.get $a2)
+          (f32x4.mul (v128.load offset=32 (i32.add (local.get $p) (local.get $j))) (v128.load offset=32 (i32.add (local.get $q) (local.get $j))))))
+        (local.set $a3 (f32x4.add (local.get $a3)
+          (f32x4.mul (v128.load offset=48 (i32.add (local.get $p) (local.get $j))) (v128.load offset=48 (i32.add (local.get $q) (local.get $j))))))
+        (local.set $j (i32.add (local.get $j) (i32.const 64)))
+        (br_if $col (i32.ne (local.get $j) (local.get $rb))))
+      (f32.store (local.get $out)
+        (f32.mul
+          (f32.sub
+            (call $hsum_f32 (f32x4.add (f32x4.add (local.get $a0) (local.get $a1)) (f32x4.add (local.get $a2) (local.get $a3))))
+            (local.get $c))
+          (f32.load (local.get $inv))))
+      (local.set $p (i32.add (local.get $p) (local.get $rb)))
+      (local.set $inv (i32.add (local.get $inv) (i32.const 4)))
+      (local.set $out (i32.add (local.get $out) (i32.const 4)))
+      (br_if $row (i32.ne (local.get $out) (local.get $end)))))
+
+  ;; Many queries in one read of the rows (the 'max' method). Queries are nq rows of stride f32
+  ;; at qs (nq a multiple of 4; padding queries are zero), cs[k] their offsets. Each row is read
+  ;; from memory once and then from L1 for every group of 4 queries (8 accumulators: 4 queries ×
+  ;; 2 interleaved chunks). dots[k] = rows[i]·qs[k] − cs[k] (scratch, nq f32); then
+  ;;   mP = max over k < npos, mN = max over npos ≤ k < nreal,
+  ;;   out[i] = ((2·mP − mN) / 3) · inv[i]   (or mP · inv[i] when nreal = npos).
+  (func (export "scan_max")
+    (param $rows i32) (param $stride i32) (param $count i32) (param $qs i32) (param $nq i32)
+    (param $npos i32) (param $nreal i32) (param $cs i32) (param $inv i32) (param $out i32) (param $dots i32)
+    (local $rb i32) (local $p i32) (local $j i32) (local $end i32) (local $g i32)
+    (local $q0 i32) (local $q1 i32) (local $q2 i32) (local $q3 i32) (local $k i32)
+    (local $x0 v128) (local $x1 v128)
+    (local $a00 v128) (local $a01 v128) (local $a10 v128) (local $a11 v128)
+    (local $a20 v128) (local $a21 v128) (local $a30 v128) (local $a31 v128)
+    (local $mp f32) (local $mn f32) (local $v f32)
+    (if (i32.eqz (local.get $count)) (then (return)))
+    (local.set $rb (i32.shl (local.get $stride) (i32.const 2)))
+    (local.set $p (local.get $rows))
+    (local.set $end (i32.add (local.get $out) (i32.shl (local.get $count) (i32.const 2))))
+    (loop $row
+      (local.set $g (i32.const 0))
+      (loop $group
+        (local.set $q0 (i32.add (local.get $qs) (i32.mul (local.get $g) (local.get $rb))))
+        (local.set $q1 (i32.add (local.get $q0) (local.get $rb)))
+        (local.set $q2 (i32.add (local.get $q1) (local.get $rb)))
+        (local.set $q3 (i32.add (local.get $q2) (local.get $rb)))
+        (local.set $a00 (v128.const i64x2 0 0)) (local.set $a01 (v128.const i64x2 0 0))
+        (local.set $a10 (v128.const i64x2 0 0)) (local.set $a11 (v128.const i64x2 0 0))
+        (local.set $a20 (v128.const i64x2 0 0)) (local.set $a21 (v128.const i64x2 0 0))
+        (local.set $a30 (v128.const i64x2 0 0)) (local.set $a31 (v128.const i64x2 0 0))
+        (local.set $j (i32.const 0))
+        (loop $col
+          (local.set $x0 (v128.load (i32.add (local.get $p) (local.get $j))))
+          (local.set $x1 (v128.load offset=16 (i32.add (local.get $p) (local.get $j))))
+          (local.set $a00 (f32x4.add (local.get $a00) (f32x4.mul (local.get $x0) (v128.load (i32.add (local.get $q0) (local.get $j))))))
+          (local.set $a01 (f32x4.add (local.get $a01) (f32x4.mul (local.get $x1) (v128.load offset=16 (i32.add (local.get $q0) (local.get $j))))))
+          (local.set $a10 (f32x4.add (local.get $a10) (f32x4.mul (local.get $x0) (v128.load (i32.add (local.get $q1) (local.get $j))))))
+          (local.set $a11 (f32x4.add (local.get $a11) (f32x4.mul (local.get $x1) (v128.load offset=16 (i32.add (local.get $q1) (local.get $j))))))
+          (local.set $a20 (f32x4.add (local.get $a20) (f32x4.mul (local.get $x0) (v128.load (i32.add (local.get $q2) (local.get $j))))))
+          (local.set $a21 (f32x4.add (local.get $a21) (f32x4.mul (local.get $x1) (v128.load offset=16 (i32.add (local.get $q2) (local.get $j))))))
+          (local.set $a30 (f32x4.add (local.get $a30) (f32x4.mul (local.get $x0) (v128.load (i32.add (local.get $q3) (local.get $j))))))
+          (local.set $a31 (f32x4.add (local.get $a31) (f32x4.mul (local.get $x1) (v128.load offset=16 (i32.add (local.get $q3) (local.get $j))))))
+          (local.set $j (i32.add (local.get $j) (i32.const 32)))
+          (br_if $col (i32.ne (local.get $j) (local.get $rb))))
+        (local.set $k (i32.add (local.get $dots) (i32.shl (local.get $g) (i32.const 2))))
+        (f32.store (local.get $k)
+          (f32.sub (call $hsum_f32 (f32x4.add (local.get $a00) (local.get $a01)))
+                   (f32.load (i32.add (local.get $cs) (i32.shl (local.get $g) (i32.const 2))))))
+        (f32.store offset=4 (local.get $k)
+          (f32.sub (call $hsum_f32 (f32x4.add (local.get $a10) (local.get $a11)))
+                   (f32.load offset=4 (i32.add (local.get $cs) (i32.shl (local.get $g) (i32.const 2))))))
+        (f32.store offset=8 (local.get $k)
+          (f32.sub (call $hsum_f32 (f32x4.add (local.get $a20) (local.get $a21)))
+                   (f32.load offset=8 (i32.add (local.get $cs) (i32.shl (local.get $g) (i32.const 2))))))
+        (f32.store offset=12 (local.get $k)
+          (f32.sub (call $hsum_f32 (f32x4.add (local.get $a30) (local.get $a31)))
+                   (f32.load offset=12 (i32.add (local.get $cs) (i32.shl (local.get $g) (i32.const 2))))))
+        (local.set $g (i32.add (local.get $g) (i32.const 4)))
+        (br_if $group (i32.lt_u (local.get $g) (local.get $nq))))
+      ;; Maxima over the positives' and the negatives' dots.
+      (local.set $mp (f32.load (local.get $dots)))
+      (local.set $k (i32.const 1))
+      (block $pdone
+        (loop $pmax
+          (br_if $pdone (i32.ge_u (local.get $k) (local.get $npos)))
+          (local.set $mp (f32.max (local.get $mp) (f32.load (i32.add (local.get $dots) (i32.shl (local.get $k) (i32.const 2))))))
+          (local.set $k (i32.add (local.get $k) (i32.const 1)))
+          (br $pmax)))
+      (local.set $v (local.get $mp))
+      (if (i32.gt_u (local.get $nreal) (local.get $npos))
+        (then
+          (local.set $mn (f32.load (i32.add (local.get $dots) (i32.shl (local.get $npos) (i32.const 2)))))
+          (local.set $k (i32.add (local.get $npos) (i32.const 1)))
+          (block $ndone
+            (loop $nmax
+              (br_if $ndone (i32.ge_u (local.get $k) (local.get $nreal)))
+              (local.set $mn (f32.max (local.get $mn) (f32.load (i32.add (local.get $dots) (i32.shl (local.get $k) (i32.const 2))))))
+              (local.set $k (i32.add (local.get $k) (i32.const 1)))
+              (br $nmax)))
+          (local.set $v (f32.div (f32.sub (f32.add (local.get $mp) (local.get $mp)) (local.get $mn)) (f32.const 3)))))
+      (f32.store (local.get $out) (f32.mul (local.get $v) (f32.load (local.get $inv))))
+      (local.set $p (i32.add (local.get $p) (local.get $rb)))
+      (local.set $inv (i32.add (local.get $inv) (i32.const 4)))
+      (local.set $out (i32.add (local.get $out) (i32.const 4)))
+      (br_if $row (i32.ne (local.get $out) (local.get $end)))))
+
+  ;; int8 codes (stride bytes per row) against a query quantised to i16 (stride i16 at q):
+  ;; exact integer dots (codes widened to i16, i32x4.dot_i16x8_s multiplies and adds pairs;
+  ;; rank/int8.ts picks the query's scale so that no sum can overflow i32), then
+  ;; out[i] = (f32(dot) · sq + k) · inv[i]. (Measured against v128.load8x8_s and wider unrolls:
+  ;; no faster. The multiply-adds, not the reads, bound this loop.)
+  (func (export "scan_i8")
+    (param $codes i32) (param $stride i32) (param $count i32) (param $q i32) (param $sq f32) (param $k f32)
+    (param $inv i32) (param $out i32)
+    (local $p i32) (local $qp i32) (local $rend i32) (local $end i32) (local $v0 v128) (local $v1 v128)
+    (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
+    (if (i32.eqz (local.get $count)) (then (return)))
+    (local.set $p (local.get $codes))
+    (local.set $end (i32.add (local.get $out) (i32.shl (local.get $count) (i32.const 2))))
+    (loop $row
+      (local.set $a0 (v128.const i64x2 0 0))
+      (local.set $a1 (v128.const i64x2 0 0))
+      (local.set $a2 (v128.const i64x2 0 0))
+      (local.set $a3 (v128.const i64x2 0 0))
+      (local.set $qp (local.get $q))
+      (local.set $rend (i32.add (local.get $p) (local.get $stride)))
+      (loop $col
+        (local.set $v0 (v128.load (local.get $p)))
+        (local.set $v1 (v128.load offset=16 (local.get $p)))
+        (local.set $a0 (i32x4.add (local.get $a0) (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_s (local.get $v0)) (v128.load (local.get $qp)))))
+        (local.set $a1 (i32x4.add (local.get $a1) (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_s (local.get $v0)) (v128.load offset=16 (local.get $qp)))))
+        (local.set $a2 (i32x4.add (local.get $a2) (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_s (local.get $v1)) (v128.load offset=32 (local.get $qp)))))
+        (local.set $a3 (i32x4.add (local.get $a3) (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_s (local.get $v1)) (v128.load offset=48 (local.get $qp)))))
+        (local.set $p (i32.add (local.get $p) (i32.const 32)))
+        (local.set $qp (i32.add (local.get $qp) (i32.const 64)))
+        (br_if $col (i32.ne (local.get $p) (local.get $rend))))
+      (f32.store (local.get $out)
+        (f32.mul
+          (f32.add
+            (f32.mul
+              (f32.convert_i32_s (call $hsum_i32 (i32x4.add (i32x4.add (local.get $a0) (local.get $a1)) (i32x4.add (local.get $a2) (local.get $a3)))))
+              (local.get $sq))
+            (local.get $k))
+          (f32.load (local.get $inv))))
+      (local.set $inv (i32.add (local.get $inv) (i32.const 4)))
+      (local.set $out (i32.add (local.get $out) (i32.const 4)))
+      (br_if $row (i32.ne (local.get $out) (local.get $end)))))
+
+  ;; Hamming distances between sign bits (sb bytes per row, a multiple of 16) and the query's:
+  ;; xor, i8x16.popcnt, widened pairwise into i16 lanes. out[i] is a u16.
+  (func (export "scan_bin")
+    (param $bits i32) (param $sb i32) (param $count i32) (param $q i32) (param $out i32)
+    (local $p i32) (local $j i32) (local $end i32) (local $acc v128)
+    (if (i32.eqz (local.get $count)) (then (return)))
+    (local.set $p (local.get $bits))
+    (local.set $end (i32.add (local.get $out) (i32.shl (local.get $count) (i32.const 1))))
+    (loop $row
+      (local.set $acc (v128.const i64x2 0 0))
+      (local.set $j (i32.const 0))
+      (loop $col
+        (local.set $acc (i16x8.add (local.get $acc)
+          (i16x8.extadd_pairwise_i8x16_u (i8x16.popcnt
+            (v128.xor (v128.load (i32.add (local.get $p) (local.get $j))) (v128.load (i32.add (local.get $q) (local.get $j))))))))
+        (local.set $j (i32.add (local.get $j) (i32.const 16)))
+        (br_if $col (i32.ne (local.get $j) (local.get $sb))))
+      (i32.store16 (local.get $out) (call $hsum_i32 (i32x4.extadd_pairwise_i16x8_u (local.get $acc))))
+      (local.set $p (i32.add (local.get $p) (local.get $sb)))
+      (local.set $out (i32.add (local.get $out) (i32.const 2)))
+      (br_if $row (i32.ne (local.get $out) (local.get $end)))))
+
+  ;; Sign bits of rows − mu (mu: stride f32): bit b of 32-bit word w is set when element 32w + b
+  ;; is greater than mu's. stride/8 bytes per row.
+  (func (export "encode_bin")
+    (param $rows i32) (param $stride i32) (param $count i32) (param $mu i32) (param $bits i32)
+    (local $p i32) (local $m i32) (local $end i32) (local $rend i32)
+    (if (i32.eqz (local.get $count)) (then (return)))
+    (local.set $p (local.get $rows))
+    (local.set $end (i32.add (local.get $rows) (i32.mul (local.get $count) (i32.shl (local.get $stride) (i32.const 2)))))
+    (loop $row
+      (local.set $m (local.get $mu))
+      (local.set $rend (i32.add (local.get $p) (i32.shl (local.get $stride) (i32.const 2))))
+      (loop $word
+        (i32.store (local.get $bits)
+          (i32.or
+            (i32.or
+              (i32.or
+                (i32x4.bitmask (f32x4.gt (v128.load (local.get $p)) (v128.load (local.get $m))))
+                (i32.shl (i32x4.bitmask (f32x4.gt (v128.load offset=16 (local.get $p)) (v128.load offset=16 (local.get $m)))) (i32.const 4)))
+              (i32.or
+                (i32.shl (i32x4.bitmask (f32x4.gt (v128.load offset=32 (local.get $p)) (v128.load offset=32 (local.get $m)))) (i32.const 8))
+                (i32.shl (i32x4.bitmask (f32x4.gt (v128.load offset=48 (local.get $p)) (v128.load offset=48 (local.get $m)))) (i32.const 12))))
+            (i32.or
+              (i32.or
+                (i32.shl (i32x4.bitmask (f32x4.gt (v128.load offset=64 (local.get $p)) (v128.load offset=64 (local.get $m)))) (i32.const 16))
+                (i32.shl (i32x4.bitmask (f32x4.gt (v128.load offset=80 (local.get $p)) (v128.load offset=80 (local.get $m)))) (i32.const 20)))
+              (i32.or
+                (i32.shl (i32x4.bitmask (f32x4.gt (v128.load offset=96 (local.get $p)) (v128.load offset=96 (local.get $m)))) (i32.const 24))
+                (i32.shl (i32x4.bitmask (f32x4.gt (v128.load offset=112 (local.get $p)) (v128.load offset=112 (local.get $m)))) (i32.const 28))))))
+        (local.set $bits (i32.add (local.get $bits) (i32.const 4)))
+        (local.set $p (i32.add (local.get $p) (i32.const 128)))
+        (local.set $m (i32.add (local.get $m) (i32.const 128)))
+        (br_if $word (i32.ne (local.get $p) (local.get $rend))))
+      (br_if $row (i32.ne (local.get $p) (local.get $end)))))
+
+  ;; Per-element minimum and maximum over the rows, into lo and hi (stride f32 each, which the
+  ;; caller fills with +inf and −inf first).
+  (func (export "min_max")
+    (param $rows i32) (param $stride i32) (param $count i32) (param $lo i32) (param $hi i32)
+    (local $p i32) (local $j i32) (local $end i32) (local $rb i32) (local $v v128)
+    (if (i32.eqz (local.get $count)) (then (return)))
+    (local.set $rb (i32.shl (local.get $stride) (i32.const 2)))
+    (local.set $p (local.get $rows))
+    (local.set $end (i32.add (local.get $rows) (i32.mul (local.get $count) (local.get $rb))))
+    (loop $row
+      (local.set $j (i32.const 0))
+      (loop $col
+        (local.set $v (v128.load (i32.add (local.get $p) (local.get $j))))
+        (v128.store (i32.add (local.get $lo) (local.get $j)) (f32x4.min (v128.load (i32.add (local.get $lo) (local.get $j))) (local.get $v)))
+        (v128.store (i32.add (local.get $hi) (local.get $j)) (f32x4.max (v128.load (i32.add (local.get $hi) (local.get $j))) (local.get $v)))
+        (local.set $j (i32.add (local.get $j) (i32.const 16)))
+        (br_if $col (i32.ne (local.get $j) (local.get $rb))))
+      (local.set $p (i32.add (local.get $p) (local.get $rb)))
+      (br_if $row (i32.ne (local.get $p) (local.get $end)))))
+
+  ;; int8 codes: round((x − lo) · invs) − 128, saturated to [−128, 127] (lo, invs: stride f32).
+  (func (export "quant_i8")
+    (param $rows i32) (param $stride i32) (param $count i32) (param $lo i32) (param $invs i32) (param $codes i32)
+    (local $p i32) (local $j i32) (local $end i32) (local $rb i32) (local $off v128)
+    (if (i32.eqz (local.get $count)) (then (return)))
+    (local.set $rb (i32.shl (local.get $stride) (i32.const 2)))
+    (local.set $p (local.get $rows))
+    (local.set $end (i32.add (local.get $rows) (i32.mul (local.get $count) (local.get $rb))))
+    (local.set $off (i32x4.splat (i32.const 128)))
+    (loop $row
+      (local.set $j (i32.const 0))
+      (loop $col
+        (v128.store (local.get $codes)
+          (i8x16.narrow_i16x8_s
+            (i16x8.narrow_i32x4_s
+              (i32x4.sub (i32x4.trunc_sat_f32x4_s (f32x4.nearest (f32x4.mul
+                (f32x4.sub (v128.load (i32.add (local.get $p) (local.get $j))) (v128.load (i32.add (local.get $lo) (local.get $j))))
+                (v128.load (i32.add (local.get $invs) (local.get $j)))))) (local.get $off))
+              (i32x4.sub (i32x4.trunc_sat_f32x4_s (f32x4.nearest (f32x4.mul
+                (f32x4.sub (v128.load offset=16 (i32.add (local.get $p) (local.get $j))) (v128.load offset=16 (i32.add (local.get $lo) (local.get $j))))
+                (v128.load offset=16 (i32.add (local.get $invs) (local.get $j)))))) (local.get $off)))
+            (i16x8.narrow_i32x4_s
+              (i32x4.sub (i32x4.trunc_sat_f32x4_s (f32x4.nearest (f32x4.mul
+                (f32x4.sub (v128.load offset=32 (i32.add (local.get $p) (local.get $j))) (v128.load offset=32 (i32.add (local.get $lo) (local.get $j))))
+                (v128.load offset=32 (i32.add (local.get $invs) (local.get $j)))))) (local.get $off))
+              (i32x4.sub (i32x4.trunc_sat_f32x4_s (f32x4.nearest (f32x4.mul
+                (f32x4.sub (v128.load offset=48 (i32.add (local.get $p) (local.get $j))) (v128.load offset=48 (i32.add (local.get $lo) (local.get $j))))
+                (v128.load offset=48 (i32.add (local.get $invs) (local.get $j)))))) (local.get $off)))))
+        (local.set $codes (i32.add (local.get $codes) (i32.const 16)))
+        (local.set $j (i32.add (local.get $j) (i32.const 64)))
+        (br_if $col (i32.ne (local.get $j) (local.get $rb))))
+      (local.set $p (i32.add (local.get $p) (local.get $rb)))
+      (br_if $row (i32.ne (local.get $p) (local.get $end)))))
+
+  ;; Column sums in f64: sums[j] += rows[i][j] for every row, in row order (each lane adds its
+  ;; column's values one after another, so the sums are the same as a plain sequential loop's).
+  (func (export "col_sums")
+    (param $rows i32) (param $stride i32) (param $count i32) (param $sums i32)
+    (local $p i32) (local $j i32) (local $s i32) (local $end i32) (local $rb i32) (local $v v128)
+    (if (i32.eqz (local.get $count)) (then (return)))
+    (local.set $rb (i32.shl (local.get $stride) (i32.const 2)))
+    (local.set $p (local.get $rows))
+    (local.set $end (i32.add (local.get $rows) (i32.mul (local.get $count) (local.get $rb))))
+    (loop $row
+      (local.set $j (i32.const 0))
+      (local.set $s (local.get $sums))
+      (loop $col
+        (local.set $v (v128.load (i32.add (local.get $p) (local.get $j))))
+        (v128.store (local.get $s) (f64x2.add (v128.load (local.get $s)) (f64x2.promote_low_f32x4 (local.get $v))))
+        (v128.store offset=16 (local.get $s) (f64x2.add (v128.load offset=16 (local.get $s))
+          (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v) (local.get $v)))))
+        (local.set $s (i32.add (local.get $s) (i32.const 32)))
+        (local.set $j (i32.add (local.get $j) (i32.const 16)))
+        (br_if $col (i32.ne (local.get $j) (local.get $rb))))
+      (local.set $p (i32.add (local.get $p) (local.get $rb)))
+      (br_if $row (i32.ne (local.get $p) (local.get $end)))))
+
+  ;; Squared norms in f64: out[i] = Σ (rows[i][j] − center[j])² (center: stride f64; out: f64).
+  (func (export "norms2")
+    (param $rows i32) (param $stride i32) (param $count i32) (param $center i32) (param $out i32)
+    (local $p i32) (local $j i32) (local $c i32) (local $end i32) (local $rb i32) (local $v v128)
+    (local $d0 v128) (local $d1 v128) (local $a0 v128) (local $a1 v128) (local $s v128)
+    (if (i32.eqz (local.get $count)) (then (return)))
+    (local.set $rb (i32.shl (local.get $stride) (i32.const 2)))
+    (local.set $p (local.get $rows))
+    (local.set $end (i32.add (local.get $out) (i32.shl (local.get $count) (i32.const 3))))
+    (loop $row
+      (local.set $a0 (v128.const i64x2 0 0))
+      (local.set $a1 (v128.const i64x2 0 0))
+      (local.set $j (i32.const 0))
+      (local.set $c (local.get $center))
+      (loop $col
+        (local.set $v (v128.load (i32.add (local.get $p) (local.get $j))))
+        (local.set $d0 (f64x2.sub (f64x2.promote_low_f32x4 (local.get $v)) (v128.load (local.get $c))))
+        (local.set $d1 (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v) (local.get $v)))
+                                  (v128.load offset=16 (local.get $c))))
+        (local.set $a0 (f64x2.add (local.get $a0) (f64x2.mul (local.get $d0) (local.get $d0))))
+        (local.set $a1 (f64x2.add (local.get $a1) (f64x2.mul (local.get $d1) (local.get $d1))))
+        (local.set $c (i32.add (local.get $c) (i32.const 32)))
+        (local.set $j (i32.add (local.get $j) (i32.const 16)))
+        (br_if $col (i32.ne (local.get $j) (local.get $rb))))
+      (local.set $s (f64x2.add (local.get $a0) (local.get $a1)))
+      (f64.store (local.get $out) (f64.add (f64x2.extract_lane 0 (local.get $s)) (f64x2.extract_lane 1 (local.get $s))))
+      (local.set $p (i32.add (local.get $p) (local.get $rb)))
+      (local.set $out (i32.add (local.get $out) (i32.const 8)))
+      (br_if $row (i32.ne (local.get $out) (local.get $end)))))
+)

@@ -1,0 +1,148 @@
+// Top-K without sorting everything: the K-th best lower bound from a bounded heap, then every row
+// whose upper bound reaches it. Those candidates (usually K and a few more) are rescored exactly
+// and only they are sorted.
+
+/** Per-row error bounds of approximate scores: beta + gamma · (r ? r[i] : 1) + (extra ? extra[i] : 0). */
+export interface Bounds {
+  gamma: number
+  beta: number
+  r: Float32Array | null
+  extra: Float32Array | null
+}
+
+const boundAt = (b: Bounds, i: number): number => b.beta + b.gamma * (b.r ? b.r[i]! : 1) + (b.extra ? b.extra[i]! : 0)
+
+/** The k largest of a stream of numbers; min is the k-th largest once k have been seen. */
+class MinHeap {
+  private readonly v: Float64Array
+  size = 0
+  constructor(readonly k: number) {
+    this.v = new Float64Array(k)
+  }
+  get min(): number {
+    return this.size < this.k ? -Infinity : this.v[0]!
+  }
+  push(x: number): void {
+    const v = this.v
+    if (this.size < this.k) {
+      let i = this.size++
+      while (i > 0) {
+        const p = (i - 1) >> 1
+        if (v[p]! <= x) break
+        v[i] = v[p]!
+        i = p
+      }
+      v[i] = x
+      return
+    }
+    if (!(x > v[0]!)) return
+    // Replace the root and sift down.
+    let i = 0
+    const n = this.size
+    for (;;) {
+      const l = 2 * i + 1
+      if (l >= n) break
+      const r = l + 1
+      const c = r < n && v[r]! < v[l]! ? r : l
+      if (v[c]! >= x) break
+      v[i] = v[c]!
+      i = c
+    }
+    v[i] = x
+  }
+}
+
+function allRows(n: number): Uint32Array {
+  const out = new Uint32Array(n)
+  for (let i = 0; i < n; i++) out[i] = i
+  return out
+}
+
+/**
+ * Positions i of t that may hold one of the k largest true scores: with θ the k-th largest of
+ * t[i] − B[i], every i with t[i] + B[i] ≥ cut(θ). `cut` lowers θ by whatever margin the final
+ * scores need (float32 ties after rounding; the classifier's sigmoid). NaN scores never qualify.
+ */
+export function candidatesAbove(t: Float32Array, k: number, bounds: Bounds, cut: (theta: number) => number): Uint32Array {
+  const n = t.length
+  if (k <= 0) return new Uint32Array(0)
+  if (k >= n) return allRows(n)
+  const heap = new MinHeap(k)
+  const { gamma, beta, r, extra } = bounds
+  for (let i = 0; i < n; i++) {
+    const lo = t[i]! - (beta + gamma * (r ? r[i]! : 1) + (extra ? extra[i]! : 0))
+    if (lo > heap.min) heap.push(lo)
+  }
+  const c = cut(heap.min)
+  let m = 0
+  const picked = new Uint32Array(n)
+  for (let i = 0; i < n; i++) if (t[i]! + boundAt(bounds, i) >= c) picked[m++] = i
+  return picked.slice(0, m)
+}
+
+/**
+ * Positions whose |a · t[i] + b| may be among the k smallest (the classifier's least certain
+ * rows), skipping excluded ones: with θ the k-th smallest upper bound, every i whose lower bound
+ * is at most θ.
+ */
+export function candidatesNearZero(t: Float32Array, a: number, b: number, k: number, bounds: Bounds, exclude: Uint8Array): Uint32Array {
+  const n = t.length
+  if (k <= 0) return new Uint32Array(0)
+  const heap = new MinHeap(k)
+  let eligible = 0
+  for (let i = 0; i < n; i++) {
+    if (exclude[i]) continue
+    eligible++
+    const hi = Math.abs(a * t[i]! + b) + a * boundAt(bounds, i)
+    if (-hi > heap.min) heap.push(-hi)
+  }
+  const theta = eligible <= k ? Infinity : -heap.min
+  const c = theta + 1e-12 * (1 + Math.abs(theta))
+  let m = 0
+  const picked = new Uint32Array(Math.min(n, eligible))
+  for (let i = 0; i < n; i++) {
+    if (exclude[i]) continue
+    if (Math.abs(a * t[i]! + b) - a * boundAt(bounds, i) <= c) picked[m++] = i
+  }
+  return picked.slice(0, m)
+}
+
+/**
+ * The best k of rows by exact key: higher first (or lower first when `ascending`), ties by lower
+ * row. keys[i] belongs to rows[i].
+ */
+export function bestRows(rows: Uint32Array, keys: ArrayLike<number>, k: number, ascending = false): Uint32Array {
+  const idx = Array.from(rows.keys())
+  const sign = ascending ? 1 : -1
+  idx.sort((x, y) => sign * (keys[x]! - keys[y]!) || rows[x]! - rows[y]!)
+  const out = new Uint32Array(Math.min(k, idx.length))
+  for (let i = 0; i < out.length; i++) out[i] = rows[idx[i]!]!
+  return out
+}
+
+/**
+ * The rows with the k smallest values (ties by lower row) of small integers in [0, max] (Hamming
+ * distances): a histogram, no sort.
+ */
+export function smallestCounts(values: Uint16Array, max: number, k: number): Uint32Array {
+  const n = values.length
+  if (k >= n) return allRows(n)
+  const hist = new Uint32Array(max + 2)
+  for (let i = 0; i < n; i++) hist[values[i]!]!++
+  let cut = 0
+  let below = 0
+  while (below + hist[cut]! < k) below += hist[cut++]!
+  // Every row under `cut`, then rows at `cut` in row order until k.
+  let atCut = k - below
+  const out = new Uint32Array(k)
+  let m = 0
+  for (let i = 0; i < n; i++) {
+    const v = values[i]!
+    if (v < cut) out[m++] = i
+    else if (v === cut && atCut > 0) {
+      out[m++] = i
+      atCut--
+    }
+  }
+  return out
+}
