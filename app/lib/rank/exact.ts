@@ -3,15 +3,35 @@
 // Each is written the plain way, dimension after dimension: x̃ = x − μ, dots and the squared norm
 // summed in order, so that a reference written the same way agrees bit for bit.
 
-/** cos(q, x̃) = q·x̃ / (|x̃| · qn); 0 when either has length 0. */
-export function cosineExact(data: Float32Array, base: number, dims: number, q: Float64Array, qn: number, center: Float64Array | null): number {
+// (Centred and raw rows have a loop each: one loop with a test inside runs half as fast.)
+
+/** q · x̃ and |x̃|², in order. */
+function dotAndNorm(data: Float32Array, base: number, dims: number, q: Float64Array, center: Float64Array | null, out: [number, number]): void {
   let dot = 0
   let nn = 0
-  for (let j = 0; j < dims; j++) {
-    const v = center ? data[base + j]! - center[j]! : data[base + j]!
-    dot += v * q[j]!
-    nn += v * v
+  if (center) {
+    for (let j = 0; j < dims; j++) {
+      const v = data[base + j]! - center[j]!
+      dot += v * q[j]!
+      nn += v * v
+    }
+  } else {
+    for (let j = 0; j < dims; j++) {
+      const v = data[base + j]!
+      dot += v * q[j]!
+      nn += v * v
+    }
   }
+  out[0] = dot
+  out[1] = nn
+}
+
+const pair: [number, number] = [0, 0]
+
+/** cos(q, x̃) = q·x̃ / (|x̃| · qn); 0 when either has length 0. */
+export function cosineExact(data: Float32Array, base: number, dims: number, q: Float64Array, qn: number, center: Float64Array | null): number {
+  dotAndNorm(data, base, dims, q, center, pair)
+  const [dot, nn] = pair
   return nn === 0 || qn === 0 ? 0 : dot / (Math.sqrt(nn) * qn)
 }
 
@@ -52,12 +72,7 @@ export function maxExact(
 
 /** w · x̂ + b with x̂ = x̃ / |x̃| (0 when x̃ is 0): the classifier's log-odds. */
 export function linearExact(data: Float32Array, base: number, dims: number, w: Float64Array, b: number, center: Float64Array | null): number {
-  let dot = 0
-  let nn = 0
-  for (let j = 0; j < dims; j++) {
-    const v = center ? data[base + j]! - center[j]! : data[base + j]!
-    dot += v * w[j]!
-    nn += v * v
-  }
+  dotAndNorm(data, base, dims, w, center, pair)
+  const [dot, nn] = pair
   return (nn === 0 ? 0 : dot / Math.sqrt(nn)) + b
 }

@@ -166,18 +166,22 @@
       (local.set $out (i32.add (local.get $out) (i32.const 4)))
       (br_if $row (i32.ne (local.get $out) (local.get $end)))))
 
-  ;; int8 codes (stride bytes per row) against a query quantised to i16 (stride i16 at q):
-  ;; exact integer dots (codes widened to i16, i32x4.dot_i16x8_s multiplies and adds pairs;
-  ;; rank/int8.ts picks the query's scale so that no sum can overflow i32), then
-  ;; out[i] = (f32(dot) · sq + k) · inv[i]. (Measured against v128.load8x8_s and wider unrolls:
-  ;; no faster. The multiply-adds, not the reads, bound this loop.)
+  ;; int8 codes (unsigned, 0…255; stride bytes per row) against a query quantised to i16, laid
+  ;; out per 16 codes as the 8 even-numbered dims' values then the 8 odd ones' (stride i16 at q):
+  ;; each i16 lane of a code vector holds an even code in its low byte and an odd one in its high
+  ;; byte, so an `and` and a shift widen them (no sign extension), and i32x4.dot_i16x8_s
+  ;; multiplies and adds pairs exactly (rank/store.ts picks the query's scale so that no sum can
+  ;; overflow i32). Then out[i] = (f32(dot) · sq + k) · inv[i]. This loop is bound by the
+  ;; multiply-adds (two per 16 codes), not by the reads: measured against sign-extending
+  ;; (i16x8.extend_*_i8x16_s, v128.load8x8_s) and other unrolls, it was the fastest.
   (func (export "scan_i8")
     (param $codes i32) (param $stride i32) (param $count i32) (param $q i32) (param $sq f32) (param $k f32)
     (param $inv i32) (param $out i32)
-    (local $p i32) (local $qp i32) (local $rend i32) (local $end i32) (local $v0 v128) (local $v1 v128)
+    (local $p i32) (local $qp i32) (local $rend i32) (local $end i32) (local $v v128) (local $lo v128)
     (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
     (if (i32.eqz (local.get $count)) (then (return)))
     (local.set $p (local.get $codes))
+    (local.set $lo (i16x8.splat (i32.const 255)))
     (local.set $end (i32.add (local.get $out) (i32.shl (local.get $count) (i32.const 2))))
     (loop $row
       (local.set $a0 (v128.const i64x2 0 0))
@@ -187,14 +191,24 @@
       (local.set $qp (local.get $q))
       (local.set $rend (i32.add (local.get $p) (local.get $stride)))
       (loop $col
-        (local.set $v0 (v128.load (local.get $p)))
-        (local.set $v1 (v128.load offset=16 (local.get $p)))
-        (local.set $a0 (i32x4.add (local.get $a0) (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_s (local.get $v0)) (v128.load (local.get $qp)))))
-        (local.set $a1 (i32x4.add (local.get $a1) (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_s (local.get $v0)) (v128.load offset=16 (local.get $qp)))))
-        (local.set $a2 (i32x4.add (local.get $a2) (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_s (local.get $v1)) (v128.load offset=32 (local.get $qp)))))
-        (local.set $a3 (i32x4.add (local.get $a3) (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_s (local.get $v1)) (v128.load offset=48 (local.get $qp)))))
-        (local.set $p (i32.add (local.get $p) (i32.const 32)))
-        (local.set $qp (i32.add (local.get $qp) (i32.const 64)))
+        (local.set $v (v128.load (local.get $p)))
+        (local.set $a0 (i32x4.add (local.get $a0) (i32x4.add
+          (i32x4.dot_i16x8_s (v128.and (local.get $v) (local.get $lo)) (v128.load (local.get $qp)))
+          (i32x4.dot_i16x8_s (i16x8.shr_u (local.get $v) (i32.const 8)) (v128.load offset=16 (local.get $qp))))))
+        (local.set $v (v128.load offset=16 (local.get $p)))
+        (local.set $a1 (i32x4.add (local.get $a1) (i32x4.add
+          (i32x4.dot_i16x8_s (v128.and (local.get $v) (local.get $lo)) (v128.load offset=32 (local.get $qp)))
+          (i32x4.dot_i16x8_s (i16x8.shr_u (local.get $v) (i32.const 8)) (v128.load offset=48 (local.get $qp))))))
+        (local.set $v (v128.load offset=32 (local.get $p)))
+        (local.set $a2 (i32x4.add (local.get $a2) (i32x4.add
+          (i32x4.dot_i16x8_s (v128.and (local.get $v) (local.get $lo)) (v128.load offset=64 (local.get $qp)))
+          (i32x4.dot_i16x8_s (i16x8.shr_u (local.get $v) (i32.const 8)) (v128.load offset=80 (local.get $qp))))))
+        (local.set $v (v128.load offset=48 (local.get $p)))
+        (local.set $a3 (i32x4.add (local.get $a3) (i32x4.add
+          (i32x4.dot_i16x8_s (v128.and (local.get $v) (local.get $lo)) (v128.load offset=96 (local.get $qp)))
+          (i32x4.dot_i16x8_s (i16x8.shr_u (local.get $v) (i32.const 8)) (v128.load offset=112 (local.get $qp))))))
+        (local.set $p (i32.add (local.get $p) (i32.const 64)))
+        (local.set $qp (i32.add (local.get $qp) (i32.const 128)))
         (br_if $col (i32.ne (local.get $p) (local.get $rend))))
       (f32.store (local.get $out)
         (f32.mul
@@ -265,53 +279,63 @@
       (br_if $row (i32.ne (local.get $p) (local.get $end)))))
 
   ;; Per-element minimum and maximum over the rows, into lo and hi (stride f32 each, which the
-  ;; caller fills with +inf and −inf first).
+  ;; caller fills with +inf and −inf first). Two rows at a time (the last one twice when count is
+  ;; odd), so lo and hi are read and written half as often; pmin/pmax (one instruction each, where
+  ;; min/max must order NaNs and signed zeros: several).
   (func (export "min_max")
     (param $rows i32) (param $stride i32) (param $count i32) (param $lo i32) (param $hi i32)
-    (local $p i32) (local $j i32) (local $end i32) (local $rb i32) (local $v v128)
+    (local $p i32) (local $p2 i32) (local $j i32) (local $end i32) (local $last i32) (local $rb i32)
+    (local $a v128) (local $b v128)
     (if (i32.eqz (local.get $count)) (then (return)))
     (local.set $rb (i32.shl (local.get $stride) (i32.const 2)))
     (local.set $p (local.get $rows))
     (local.set $end (i32.add (local.get $rows) (i32.mul (local.get $count) (local.get $rb))))
+    (local.set $last (i32.sub (local.get $end) (local.get $rb)))
     (loop $row
+      (local.set $p2 (select (local.get $p) (i32.add (local.get $p) (local.get $rb)) (i32.eq (local.get $p) (local.get $last))))
       (local.set $j (i32.const 0))
       (loop $col
-        (local.set $v (v128.load (i32.add (local.get $p) (local.get $j))))
-        (v128.store (i32.add (local.get $lo) (local.get $j)) (f32x4.min (v128.load (i32.add (local.get $lo) (local.get $j))) (local.get $v)))
-        (v128.store (i32.add (local.get $hi) (local.get $j)) (f32x4.max (v128.load (i32.add (local.get $hi) (local.get $j))) (local.get $v)))
+        (local.set $a (v128.load (i32.add (local.get $p) (local.get $j))))
+        (local.set $b (v128.load (i32.add (local.get $p2) (local.get $j))))
+        (v128.store (i32.add (local.get $lo) (local.get $j))
+          (f32x4.pmin (v128.load (i32.add (local.get $lo) (local.get $j))) (f32x4.pmin (local.get $a) (local.get $b))))
+        (v128.store (i32.add (local.get $hi) (local.get $j))
+          (f32x4.pmax (v128.load (i32.add (local.get $hi) (local.get $j))) (f32x4.pmax (local.get $a) (local.get $b))))
         (local.set $j (i32.add (local.get $j) (i32.const 16)))
         (br_if $col (i32.ne (local.get $j) (local.get $rb))))
-      (local.set $p (i32.add (local.get $p) (local.get $rb)))
+      (local.set $p (i32.add (local.get $p2) (local.get $rb)))
       (br_if $row (i32.ne (local.get $p) (local.get $end)))))
 
-  ;; int8 codes: round((x − lo) · invs) − 128, saturated to [−128, 127] (lo, invs: stride f32).
+  ;; int8 codes: round((x − lo) · invs), saturated to [0, 255] (lo, invs: stride f32). Rounds by
+  ;; adding 1.5·2²³, which leaves round-to-nearest-even(v) in the low mantissa bits for any v in
+  ;; [0, 2²²) (and x ≥ lo, so v ≥ 0): cheaper than f32x4.nearest and i32x4.trunc_sat_f32x4_s.
   (func (export "quant_i8")
     (param $rows i32) (param $stride i32) (param $count i32) (param $lo i32) (param $invs i32) (param $codes i32)
-    (local $p i32) (local $j i32) (local $end i32) (local $rb i32) (local $off v128)
+    (local $p i32) (local $j i32) (local $end i32) (local $rb i32) (local $magic v128)
     (if (i32.eqz (local.get $count)) (then (return)))
     (local.set $rb (i32.shl (local.get $stride) (i32.const 2)))
     (local.set $p (local.get $rows))
     (local.set $end (i32.add (local.get $rows) (i32.mul (local.get $count) (local.get $rb))))
-    (local.set $off (i32x4.splat (i32.const 128)))
+    (local.set $magic (f32x4.splat (f32.const 12582912)))
     (loop $row
       (local.set $j (i32.const 0))
       (loop $col
         (v128.store (local.get $codes)
-          (i8x16.narrow_i16x8_s
+          (i8x16.narrow_i16x8_u
             (i16x8.narrow_i32x4_s
-              (i32x4.sub (i32x4.trunc_sat_f32x4_s (f32x4.nearest (f32x4.mul
+              (i32x4.sub (f32x4.add (local.get $magic) (f32x4.mul
                 (f32x4.sub (v128.load (i32.add (local.get $p) (local.get $j))) (v128.load (i32.add (local.get $lo) (local.get $j))))
-                (v128.load (i32.add (local.get $invs) (local.get $j)))))) (local.get $off))
-              (i32x4.sub (i32x4.trunc_sat_f32x4_s (f32x4.nearest (f32x4.mul
+                (v128.load (i32.add (local.get $invs) (local.get $j))))) (local.get $magic))
+              (i32x4.sub (f32x4.add (local.get $magic) (f32x4.mul
                 (f32x4.sub (v128.load offset=16 (i32.add (local.get $p) (local.get $j))) (v128.load offset=16 (i32.add (local.get $lo) (local.get $j))))
-                (v128.load offset=16 (i32.add (local.get $invs) (local.get $j)))))) (local.get $off)))
+                (v128.load offset=16 (i32.add (local.get $invs) (local.get $j))))) (local.get $magic)))
             (i16x8.narrow_i32x4_s
-              (i32x4.sub (i32x4.trunc_sat_f32x4_s (f32x4.nearest (f32x4.mul
+              (i32x4.sub (f32x4.add (local.get $magic) (f32x4.mul
                 (f32x4.sub (v128.load offset=32 (i32.add (local.get $p) (local.get $j))) (v128.load offset=32 (i32.add (local.get $lo) (local.get $j))))
-                (v128.load offset=32 (i32.add (local.get $invs) (local.get $j)))))) (local.get $off))
-              (i32x4.sub (i32x4.trunc_sat_f32x4_s (f32x4.nearest (f32x4.mul
+                (v128.load offset=32 (i32.add (local.get $invs) (local.get $j))))) (local.get $magic))
+              (i32x4.sub (f32x4.add (local.get $magic) (f32x4.mul
                 (f32x4.sub (v128.load offset=48 (i32.add (local.get $p) (local.get $j))) (v128.load offset=48 (i32.add (local.get $lo) (local.get $j))))
-                (v128.load offset=48 (i32.add (local.get $invs) (local.get $j)))))) (local.get $off)))))
+                (v128.load offset=48 (i32.add (local.get $invs) (local.get $j))))) (local.get $magic)))))
         (local.set $codes (i32.add (local.get $codes) (i32.const 16)))
         (local.set $j (i32.add (local.get $j) (i32.const 64)))
         (br_if $col (i32.ne (local.get $j) (local.get $rb))))

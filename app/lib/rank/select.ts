@@ -19,9 +19,8 @@ class MinHeap {
   constructor(readonly k: number) {
     this.v = new Float64Array(k)
   }
-  get min(): number {
-    return this.size < this.k ? -Infinity : this.v[0]!
-  }
+  /** The k-th largest so far (−∞ until k have come). */
+  min = -Infinity
   push(x: number): void {
     const v = this.v
     if (this.size < this.k) {
@@ -33,6 +32,7 @@ class MinHeap {
         i = p
       }
       v[i] = x
+      if (this.size === this.k) this.min = v[0]!
       return
     }
     if (!(x > v[0]!)) return
@@ -49,6 +49,7 @@ class MinHeap {
       i = c
     }
     v[i] = x
+    this.min = v[0]!
   }
 }
 
@@ -69,14 +70,32 @@ export function candidatesAbove(t: Float32Array, k: number, bounds: Bounds, cut:
   if (k >= n) return allRows(n)
   const heap = new MinHeap(k)
   const { gamma, beta, r, extra } = bounds
-  for (let i = 0; i < n; i++) {
-    const lo = t[i]! - (beta + gamma * (r ? r[i]! : 1) + (extra ? extra[i]! : 0))
-    if (lo > heap.min) heap.push(lo)
+  // The common cases get loops of their own (a test per row costs as much as the work).
+  if (!extra && !r) {
+    const b = beta + gamma
+    for (let i = 0; i < n; i++) if (t[i]! - b > heap.min) heap.push(t[i]! - b)
+  } else if (!extra && r) {
+    for (let i = 0; i < n; i++) {
+      const lo = t[i]! - (beta + gamma * r[i]!)
+      if (lo > heap.min) heap.push(lo)
+    }
+  } else {
+    for (let i = 0; i < n; i++) {
+      const lo = t[i]! - boundAt(bounds, i)
+      if (lo > heap.min) heap.push(lo)
+    }
   }
   const c = cut(heap.min)
   let m = 0
   const picked = new Uint32Array(n)
-  for (let i = 0; i < n; i++) if (t[i]! + boundAt(bounds, i) >= c) picked[m++] = i
+  if (!extra && !r) {
+    const cb = c - beta - gamma
+    for (let i = 0; i < n; i++) if (t[i]! >= cb) picked[m++] = i
+  } else if (!extra && r) {
+    for (let i = 0; i < n; i++) if (t[i]! + beta + gamma * r[i]! >= c) picked[m++] = i
+  } else {
+    for (let i = 0; i < n; i++) if (t[i]! + boundAt(bounds, i) >= c) picked[m++] = i
+  }
   return picked.slice(0, m)
 }
 

@@ -365,40 +365,40 @@ class WasmRowStore implements RowStore {
 
   scanInt8(q: Float32Array, c: number, mode: ScoreMode, out: Float32Array, qerr: Float32Array): void {
     const stride = this.stride
-    // The query's scale keeps every sum inside i32: |Σ qi·code| ≤ stride · 128 · qmax < 2³¹.
-    const qmax = Math.min(32767, Math.floor((2 ** 31 - 1) / (stride * 128)))
+    // The query's scale keeps every sum inside i32: |Σ qi·code| ≤ stride · 255 · qmax < 2³¹.
+    const qmax = Math.min(32767, Math.floor((2 ** 31 - 1) / (stride * 255)))
     const qi = new Int16Array(stride)
     for (const s of this.segments) {
       const { codes, q: qPtr, lo, scale } = s.int8!
       const b = s.block
-      // x ≈ lo + scale · (code + 128): x · q ≈ Σ q·(lo + 128·scale) + Σ (q·scale) · code.
+      // x ≈ lo + scale · code: x · q ≈ Σ q·lo + Σ (q·scale) · code.
       let amax = 0
       let k0 = 0
       let sumA = 0
-      let qerrSum = 0
       for (let j = 0; j < this.dims; j++) {
         const a = q[j]! * scale[j]!
         amax = Math.max(amax, Math.abs(a))
         sumA += Math.abs(a)
-        k0 += q[j]! * (lo[j]! + 128 * scale[j]!)
-        qerrSum += Math.abs(q[j]!) * scale[j]!
+        k0 += q[j]! * lo[j]!
       }
       const sq = amax > 0 ? amax / qmax : 0
       qi.fill(0)
-      if (sq > 0) for (let j = 0; j < this.dims; j++) qi[j] = Math.round((q[j]! * scale[j]!) / sq)
+      // kernels.wat scan_i8 takes each 16 dims' even-numbered values first, then the odd ones.
+      if (sq > 0)
+        for (let j = 0; j < this.dims; j++) qi[(j & ~15) + ((j & 1) << 3) + ((j & 15) >> 1)] = Math.round((q[j]! * scale[j]!) / sq)
       new Int16Array(b.memory.buffer, qPtr, stride).set(qi)
       const sq32 = Math.fround(sq)
       const k = Math.fround(k0 - c)
       const inv = mode === 'raw' ? s.invRaw : s.invCentred
       b.k.scan_i8(codes, stride, s.count, qPtr, sq32, k, inv, s.out)
       out.set(b.f32(s.out, s.count), s.offset)
-      // Per row: |x − x'| ≤ scale/2 per element (codes round to nearest, computed in float32:
-      // a few u of 255 more), the query's own rounding to i16 (≤ sq/2 per element, times |code| ≤
-      // 128), sq32 against sq, and the float32 steps of the final (f32(dot)·sq + k)·inv.
+      // Per row, before the inverse norm: |x − x'| ≤ scale/2 per element (codes round to nearest,
+      // in float32: a few u of 255 more), the query's rounding to i16 (≤ sq/2 per element, times
+      // codes ≤ 255), sq32 for sq, and the float32 steps of (f32(dot)·sq + k)·inv.
       const e =
-        1.001 * (0.5 * qerrSum + 64 * sq * this.dims) +
-        Math.abs(sq32 - sq) * 128 * this.dims * qmax +
-        8 * U32 * (128 * sumA + Math.abs(k0) + Math.abs(c) + Math.abs(k))
+        1.001 * (0.5 * sumA + 0.5 * sq * 255 * this.dims) +
+        Math.abs(sq32 - sq) * 255 * this.dims * qmax +
+        8 * U32 * (255 * sumA + Math.abs(k0) + Math.abs(c) + Math.abs(k))
       const invs = b.f32(inv, s.count)
       for (let i = 0; i < s.count; i++) qerr[s.offset + i] = e * invs[i]!
     }
