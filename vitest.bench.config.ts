@@ -9,5 +9,7 @@ export default defineConfig({
     testTimeout: 600_000,
     fileParallelism: false,
     pool: 'forks',
+    // rank.bench.ts frees one size's 4 GB of WebAssembly memory before it fills the next.
+    execArgv: ['--expose-gc'],
   },
 })

@@ -43,15 +43,16 @@ export function writeResults(): void {
 /**
  * Like writeResults, but keeps the records other bench files left in results.json (each bench
  * file runs in its own process, with its own `records`): records of the same name are replaced,
- * the rest kept. The table printed is this file's records.
+ * the rest kept, except those `retire` names (figures a bench no longer measures). The table
+ * printed is this file's records.
  */
-export function mergeResults(): void {
+export function mergeResults(options: { retire?: (name: string) => boolean } = {}): void {
   const file = path.resolve(import.meta.dirname, 'results.json')
   let kept: BenchRecord[] = []
   try {
     const previous = JSON.parse(readFileSync(file, 'utf8')) as { records?: BenchRecord[] }
     const mine = new Set(records.map((r) => r.name))
-    kept = (previous.records ?? []).filter((r) => !mine.has(r.name))
+    kept = (previous.records ?? []).filter((r) => !mine.has(r.name) && !options.retire?.(r.name))
   } catch {
     // No results yet, or unreadable: start afresh.
   }
