@@ -21,6 +21,9 @@ const imageryCatalog = (tiles?: string) => `${DATA_URL}/imagery/catalog.json${ti
 
 // Probing how deep the bucket sits in a path-style link costs one 404 (dataset-service.ts).
 test.use({ allowedConsoleErrors: FAILED_RESOURCE })
+// Each test loads six files and ranks again after every step, on a 2-core machine drawing WebGL
+// on the CPU: more than the default minute when two tests run side by side.
+test.describe.configure({ timeout: 120_000 })
 
 async function alaskaLakes(page: Page): Promise<string[]> {
   const m: Manifest = await (await page.request.get(s3Urls.manifest())).json()

@@ -51,12 +51,12 @@ function GalleryItem({
         <span className="visually-hidden">Show {id} on the map</span>
       </button>
       <LabelBadge label={label} />
+      <LabelButtons id={id} label={label} />
       <div className="gallery-caption small">
         {rank !== null && <span className="muted">#{rank}</span>}
         <span className="score" title={meaning} data-testid="gallery-score">
           {score === undefined ? '' : formatScore(score)}
         </span>
-        <LabelButtons id={id} label={label} />
       </div>
     </li>
   )

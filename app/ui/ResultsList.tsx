@@ -29,13 +29,15 @@ function ResultRow({ chips, row, rank, score, scale }: { chips: ChipCollection; 
         title="Show on the map"
       >
         <span className="rank">{rank}</span>
-        <span className="chip-id">
-          {id}
-          <LabelBadge label={label} />
-        </span>
-        <span className="date small muted">
-          {chips.date(row) ?? ''}
-          {loss !== null && ` · loss ${loss.toFixed(2)}`}
+        <span className="result-name">
+          <span className="chip-id">
+            <span className="chip-id-text">{id}</span>
+            <LabelBadge label={label} />
+          </span>
+          <span className="date small muted">
+            {chips.date(row) ?? ''}
+            {loss !== null && ` · loss ${loss.toFixed(2)}`}
+          </span>
         </span>
         <span className="score" title={describeScore(score, scale)}>
           {formatScore(score)}
