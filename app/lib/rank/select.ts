@@ -79,6 +79,11 @@ export function candidatesAbove(t: Float32Array, k: number, bounds: Bounds, cut:
       const lo = t[i]! - (beta + gamma * r[i]!)
       if (lo > heap.min) heap.push(lo)
     }
+  } else if (extra && r) {
+    for (let i = 0; i < n; i++) {
+      const lo = t[i]! - (beta + gamma * r[i]! + extra[i]!)
+      if (lo > heap.min) heap.push(lo)
+    }
   } else {
     for (let i = 0; i < n; i++) {
       const lo = t[i]! - boundAt(bounds, i)
@@ -93,6 +98,8 @@ export function candidatesAbove(t: Float32Array, k: number, bounds: Bounds, cut:
     for (let i = 0; i < n; i++) if (t[i]! >= cb) picked[m++] = i
   } else if (!extra && r) {
     for (let i = 0; i < n; i++) if (t[i]! + beta + gamma * r[i]! >= c) picked[m++] = i
+  } else if (extra && r) {
+    for (let i = 0; i < n; i++) if (t[i]! + beta + gamma * r[i]! + extra[i]! >= c) picked[m++] = i
   } else {
     for (let i = 0; i < n; i++) if (t[i]! + boundAt(bounds, i) >= c) picked[m++] = i
   }

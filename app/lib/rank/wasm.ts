@@ -19,7 +19,19 @@ export interface Kernels {
     out: number,
     dots: number,
   ): void
-  scan_i8(codes: number, stride: number, count: number, q: number, sq: number, k: number, inv: number, out: number): void
+  scan_i8(
+    codes: number,
+    stride: number,
+    n: number,
+    d1: number,
+    d2: number,
+    d3: number,
+    q: number,
+    sq: number,
+    k: number,
+    inv: number,
+    out: number,
+  ): void
   scan_bin(bits: number, sb: number, count: number, q: number, out: number): void
   encode_bin(rows: number, stride: number, count: number, mu: number, bits: number): void
   min_max(rows: number, stride: number, count: number, lo: number, hi: number): void
@@ -76,7 +88,7 @@ function warmUp(module: WebAssembly.Module): void {
     k.read_floor(rows, count * stride * 4)
     k.scan_f32(rows, stride, count, q, 0, inv, out)
     k.scan_max(rows, stride, count, q, 4, 2, 3, out, inv, out, scratch)
-    k.scan_i8(rows, stride, count, q, 1, 0, inv, out)
+    k.scan_i8(rows, stride, count / 4, count / 4, count / 2, (3 * count) / 4, q, 1, 0, inv, out)
     k.scan_bin(rows, stride / 8, count, q, out)
     k.encode_bin(rows, stride, count, q, scratch)
     k.min_max(rows, stride, count, q, scratch)
