@@ -63,6 +63,9 @@ function allRows(n: number): Uint32Array {
  * Positions i of t that may hold one of the k largest true scores: with θ the k-th largest of
  * t[i] − B[i], every i with t[i] + B[i] ≥ cut(θ). `cut` lowers θ by whatever margin the final
  * scores need (float32 ties after rounding; the classifier's sigmoid). NaN scores never qualify.
+ *
+ * One pass: θ only rises, so a row whose upper bound misses the cut of the θ seen so far can
+ * never qualify; the few that pass are checked again against the final θ.
  */
 export function candidatesAbove(t: Float32Array, k: number, bounds: Bounds, cut: (theta: number) => number): Uint32Array {
   const n = t.length
@@ -70,40 +73,56 @@ export function candidatesAbove(t: Float32Array, k: number, bounds: Bounds, cut:
   if (k >= n) return allRows(n)
   const heap = new MinHeap(k)
   const { gamma, beta, r, extra } = bounds
+  let cutNow = -Infinity
+  let kept = new Uint32Array(Math.min(n, 4 * k + 1024))
+  let m = 0
+  const keep = (i: number) => {
+    if (m === kept.length) {
+      const more = new Uint32Array(Math.min(n, 2 * kept.length))
+      more.set(kept)
+      kept = more
+    }
+    kept[m++] = i
+  }
   // The common cases get loops of their own (a test per row costs as much as the work).
   if (!extra && !r) {
     const b = beta + gamma
-    for (let i = 0; i < n; i++) if (t[i]! - b > heap.min) heap.push(t[i]! - b)
+    for (let i = 0; i < n; i++) {
+      const v = t[i]!
+      if (v - b > heap.min) {
+        heap.push(v - b)
+        if (heap.size === k) cutNow = cut(heap.min)
+      }
+      if (v + b >= cutNow) keep(i)
+    }
   } else if (!extra && r) {
     for (let i = 0; i < n; i++) {
-      const lo = t[i]! - (beta + gamma * r[i]!)
-      if (lo > heap.min) heap.push(lo)
-    }
-  } else if (extra && r) {
-    for (let i = 0; i < n; i++) {
-      const lo = t[i]! - (beta + gamma * r[i]! + extra[i]!)
-      if (lo > heap.min) heap.push(lo)
+      const v = t[i]!
+      const b = beta + gamma * r[i]!
+      if (v - b > heap.min) {
+        heap.push(v - b)
+        if (heap.size === k) cutNow = cut(heap.min)
+      }
+      if (v + b >= cutNow) keep(i)
     }
   } else {
     for (let i = 0; i < n; i++) {
-      const lo = t[i]! - boundAt(bounds, i)
-      if (lo > heap.min) heap.push(lo)
+      const v = t[i]!
+      const b = boundAt(bounds, i)
+      if (v - b > heap.min) {
+        heap.push(v - b)
+        if (heap.size === k) cutNow = cut(heap.min)
+      }
+      if (v + b >= cutNow) keep(i)
     }
   }
   const c = cut(heap.min)
-  let m = 0
-  const picked = new Uint32Array(n)
-  if (!extra && !r) {
-    const cb = c - beta - gamma
-    for (let i = 0; i < n; i++) if (t[i]! >= cb) picked[m++] = i
-  } else if (!extra && r) {
-    for (let i = 0; i < n; i++) if (t[i]! + beta + gamma * r[i]! >= c) picked[m++] = i
-  } else if (extra && r) {
-    for (let i = 0; i < n; i++) if (t[i]! + beta + gamma * r[i]! + extra[i]! >= c) picked[m++] = i
-  } else {
-    for (let i = 0; i < n; i++) if (t[i]! + boundAt(bounds, i) >= c) picked[m++] = i
+  let out = 0
+  for (let j = 0; j < m; j++) {
+    const i = kept[j]!
+    if (t[i]! + boundAt(bounds, i) >= c) kept[out++] = i
   }
-  return picked.slice(0, m)
+  return kept.slice(0, out)
 }
 
 /**
