@@ -15,7 +15,7 @@
 import { backgroundCount, backgroundRows, backgroundSeed, sigmoid, trainLogistic, type LogisticModel } from '../classifier.ts'
 import type { Precision, RankMethod, ScoreMode } from '../rank.ts'
 import { cosineExact, linearExact, maxExact } from './exact.ts'
-import { bestRows, candidatesAbove, candidatesNearZero, smallestCounts, type Bounds } from './select.ts'
+import { bestRows, candidatesAbove, candidatesNearZero, type Bounds } from './select.ts'
 import { createRowStore, JsRowStore, U32, type KernelKind, type RowStore, type StoreOptions } from './store.ts'
 
 export interface RankRequest {
@@ -54,7 +54,7 @@ export interface RankOutcome {
 }
 
 export interface IndexOptions extends StoreOptions {
-  /** Binary scans rescore max(binaryOversample · topK, binaryMinimum) candidates (20, 2000). */
+  /** Binary scans rescore max(binaryOversample · topK, binaryMinimum) candidates (10, 1000). */
   binaryOversample?: number
   binaryMinimum?: number
   /** int8 scans rescore at most max(int8Cap · topK, int8Minimum) candidates (50, 20000). */
@@ -340,13 +340,10 @@ export class SearchIndex {
         this.store.ensureBinary(mu, center ? this.centredState().version : 0)
         const words = new Uint32Array(this.store.stride / 32)
         for (let j = 0; j < this.dims; j++) if (q32[j]! > 0) words[j >>> 5]! |= 1 << (j & 31)
-        const dist = new Uint16Array(n)
-        this.store.scanBinary(words, dist)
         // The angle between sign vectors estimates the angle between the vectors.
         const lut = Float32Array.from({ length: this.store.stride + 1 }, (_, h) => Math.cos((Math.PI * Math.min(h, this.dims)) / this.dims))
-        for (let i = 0; i < n; i++) t[i] = lut[dist[i]!]!
-        const want = Math.max((this.options.binaryOversample ?? 20) * topK, this.options.binaryMinimum ?? 2000)
-        first = smallestCounts(dist, this.store.stride, Math.min(n, want))
+        const want = Math.max((this.options.binaryOversample ?? 10) * topK, this.options.binaryMinimum ?? 1000)
+        first = this.store.scanBinary(words, lut, t, Math.min(n, want))
         everyBound = null
       }
       const t2 = new Float32Array(first.length)

@@ -161,7 +161,7 @@ describe('compact kernels (WebAssembly)', () => {
     }
   })
 
-  it('binary: Hamming distances between sign bits, as counted one bit at a time', () => {
+  it('binary: Hamming distances between sign bits, as counted one bit at a time; the nearest rows by a histogram', () => {
     for (const m of [planted, sample]) {
       const { store, mu } = storeOf(m, 'wasm-simd')
       const mu32 = new Float32Array(store.stride)
@@ -170,13 +170,18 @@ describe('compact kernels (WebAssembly)', () => {
       const { q32 } = query(m.dims, store.stride, 8, mu)
       const words = new Uint32Array(store.stride / 32)
       for (let j = 0; j < m.dims; j++) if (q32[j]! > 0) words[j >>> 5]! |= 1 << (j & 31)
-      const dist = new Uint16Array(m.count)
-      store.scanBinary(words, dist)
+      const lut = Float32Array.from({ length: store.stride + 1 }, (_, h) => h)
+      const t = new Float32Array(m.count)
+      const nearest = store.scanBinary(words, lut, t, 50)
+      const want: number[] = []
       for (let i = 0; i < m.count; i++) {
         let h = 0
         for (let j = 0; j < m.dims; j++) if (m.data[i * m.dims + j]! > mu32[j]! !== q32[j]! > 0) h++
-        expect(dist[i]).toBe(h)
+        want.push(h)
       }
+      expect(Array.from(t)).toEqual(want)
+      const order = Array.from(want.keys()).sort((a, b) => want[a]! - want[b]! || a - b)
+      expect(Array.from(nearest)).toEqual(order.slice(0, 50).sort((a, b) => a - b))
     }
   })
 

@@ -12,17 +12,6 @@
 (module
   (import "env" "memory" (memory 1))
 
-  ;; Horizontal sum of an f32x4, as ((l0 + l1) + (l2 + l3)).
-  (func $hsum_f32 (param $v v128) (result f32)
-    (f32.add
-      (f32.add (f32x4.extract_lane 0 (local.get $v)) (f32x4.extract_lane 1 (local.get $v)))
-      (f32.add (f32x4.extract_lane 2 (local.get $v)) (f32x4.extract_lane 3 (local.get $v)))))
-
-  (func $hsum_i32 (param $v v128) (result i32)
-    (i32.add
-      (i32.add (i32x4.extract_lane 0 (local.get $v)) (i32x4.extract_lane 1 (local.get $v)))
-      (i32.add (i32x4.extract_lane 2 (local.get $v)) (i32x4.extract_lane 3 (local.get $v)))))
-
   ;; The memory-bandwidth floor: one sequential read of n bytes (n a multiple of 64), summed as
   ;; integers so that the adds cost nothing next to the loads. Returns the sum so that the reads
   ;; can't be optimised away.
@@ -37,15 +26,19 @@
       (local.set $a3 (i32x4.add (local.get $a3) (v128.load offset=48 (local.get $p))))
       (local.set $p (i32.add (local.get $p) (i32.const 64)))
       (br_if $l (i32.ne (local.get $p) (local.get $end))))
-    (call $hsum_i32
-      (i32x4.add (i32x4.add (local.get $a0) (local.get $a1)) (i32x4.add (local.get $a2) (local.get $a3)))))
+    (local.set $a0 (i32x4.add (i32x4.add (local.get $a0) (local.get $a1)) (i32x4.add (local.get $a2) (local.get $a3))))
+    (i32.add
+      (i32.add (i32x4.extract_lane 0 (local.get $a0)) (i32x4.extract_lane 1 (local.get $a0)))
+      (i32.add (i32x4.extract_lane 2 (local.get $a0)) (i32x4.extract_lane 3 (local.get $a0)))))
 
   ;; One query: out[i] = (rows[i] · q − c) · inv[i], the dot product in f32 with 16 partial sums
-  ;; (4 accumulators × 4 lanes, each summing stride/16 products), then ((a0+a1)+(a2+a3)) and the
-  ;; lanes. rank/bounds.ts bounds the rounding error of exactly this order of operations.
+  ;; (4 accumulators × 4 lanes, each summing stride/16 products), then ((a0+a1)+(a2+a3)) and its
+  ;; lanes, ((l0+l1)+(l2+l3)). rank/store.ts bounds the rounding error of exactly this order.
+  ;; (Horizontal sums are written out in place: V8 doesn't inline calls between wasm functions.)
   (func (export "scan_f32")
     (param $rows i32) (param $stride i32) (param $count i32) (param $q i32) (param $c f32)
     (param $inv i32) (param $out i32)
+    (local $hv v128)
     (local $rb i32) (local $p i32) (local $j i32) (local $end i32)
     (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
     (if (i32.eqz (local.get $count)) (then (return)))
@@ -72,7 +65,7 @@
       (f32.store (local.get $out)
         (f32.mul
           (f32.sub
-            (call $hsum_f32 (f32x4.add (f32x4.add (local.get $a0) (local.get $a1)) (f32x4.add (local.get $a2) (local.get $a3))))
+            (block (result f32) (local.set $hv (f32x4.add (f32x4.add (local.get $a0) (local.get $a1)) (f32x4.add (local.get $a2) (local.get $a3)))) (f32.add (f32.add (f32x4.extract_lane 0 (local.get $hv)) (f32x4.extract_lane 1 (local.get $hv))) (f32.add (f32x4.extract_lane 2 (local.get $hv)) (f32x4.extract_lane 3 (local.get $hv)))))
             (local.get $c))
           (f32.load (local.get $inv))))
       (local.set $p (i32.add (local.get $p) (local.get $rb)))
@@ -89,6 +82,7 @@
   (func (export "scan_max")
     (param $rows i32) (param $stride i32) (param $count i32) (param $qs i32) (param $nq i32)
     (param $npos i32) (param $nreal i32) (param $cs i32) (param $inv i32) (param $out i32) (param $dots i32)
+    (local $hv v128)
     (local $rb i32) (local $p i32) (local $j i32) (local $end i32) (local $g i32)
     (local $q0 i32) (local $q1 i32) (local $q2 i32) (local $q3 i32) (local $k i32)
     (local $x0 v128) (local $x1 v128)
@@ -126,16 +120,16 @@
           (br_if $col (i32.ne (local.get $j) (local.get $rb))))
         (local.set $k (i32.add (local.get $dots) (i32.shl (local.get $g) (i32.const 2))))
         (f32.store (local.get $k)
-          (f32.sub (call $hsum_f32 (f32x4.add (local.get $a00) (local.get $a01)))
+          (f32.sub (block (result f32) (local.set $hv (f32x4.add (local.get $a00) (local.get $a01))) (f32.add (f32.add (f32x4.extract_lane 0 (local.get $hv)) (f32x4.extract_lane 1 (local.get $hv))) (f32.add (f32x4.extract_lane 2 (local.get $hv)) (f32x4.extract_lane 3 (local.get $hv)))))
                    (f32.load (i32.add (local.get $cs) (i32.shl (local.get $g) (i32.const 2))))))
         (f32.store offset=4 (local.get $k)
-          (f32.sub (call $hsum_f32 (f32x4.add (local.get $a10) (local.get $a11)))
+          (f32.sub (block (result f32) (local.set $hv (f32x4.add (local.get $a10) (local.get $a11))) (f32.add (f32.add (f32x4.extract_lane 0 (local.get $hv)) (f32x4.extract_lane 1 (local.get $hv))) (f32.add (f32x4.extract_lane 2 (local.get $hv)) (f32x4.extract_lane 3 (local.get $hv)))))
                    (f32.load offset=4 (i32.add (local.get $cs) (i32.shl (local.get $g) (i32.const 2))))))
         (f32.store offset=8 (local.get $k)
-          (f32.sub (call $hsum_f32 (f32x4.add (local.get $a20) (local.get $a21)))
+          (f32.sub (block (result f32) (local.set $hv (f32x4.add (local.get $a20) (local.get $a21))) (f32.add (f32.add (f32x4.extract_lane 0 (local.get $hv)) (f32x4.extract_lane 1 (local.get $hv))) (f32.add (f32x4.extract_lane 2 (local.get $hv)) (f32x4.extract_lane 3 (local.get $hv)))))
                    (f32.load offset=8 (i32.add (local.get $cs) (i32.shl (local.get $g) (i32.const 2))))))
         (f32.store offset=12 (local.get $k)
-          (f32.sub (call $hsum_f32 (f32x4.add (local.get $a30) (local.get $a31)))
+          (f32.sub (block (result f32) (local.set $hv (f32x4.add (local.get $a30) (local.get $a31))) (f32.add (f32.add (f32x4.extract_lane 0 (local.get $hv)) (f32x4.extract_lane 1 (local.get $hv))) (f32.add (f32x4.extract_lane 2 (local.get $hv)) (f32x4.extract_lane 3 (local.get $hv)))))
                    (f32.load offset=12 (i32.add (local.get $cs) (i32.shl (local.get $g) (i32.const 2))))))
         (local.set $g (i32.add (local.get $g) (i32.const 4)))
         (br_if $group (i32.lt_u (local.get $g) (local.get $nq))))
@@ -171,7 +165,8 @@
   ;; each i16 lane of a code vector holds an even code in its low byte and an odd one in its high
   ;; byte, so an `and` and a shift widen them (no sign extension), and i32x4.dot_i16x8_s
   ;; multiplies and adds pairs exactly (rank/store.ts picks the query's scale so that no sum can
-  ;; overflow i32). Then out[r] = (f32(dot) · sq + k) · inv[r].
+  ;; overflow i32). Then out[r] = (f32(dot) · sq + k) · inv[r], and err[r] = e · inv[r] (the
+  ;; bound on the quantisation error that the caller passes as e, per unit of inverse norm).
   ;;
   ;; Four rows at a time, n apart from each other by d1, d2, d3 rows (the caller passes a quarter
   ;; of the rows as n, and the last few rows as one group, repeating the last): the four share
@@ -180,7 +175,8 @@
   ;; and two or three streams, this was the fastest (1.5× the one-row loop, in cache or not).
   (func (export "scan_i8")
     (param $codes i32) (param $stride i32) (param $n i32) (param $d1 i32) (param $d2 i32) (param $d3 i32)
-    (param $q i32) (param $sq f32) (param $k f32) (param $inv i32) (param $out i32)
+    (param $q i32) (param $sq f32) (param $k f32) (param $inv i32) (param $out i32) (param $e f32) (param $err i32)
+    (local $hv v128) (local $iv f32)
     (local $p0 i32) (local $p1 i32) (local $p2 i32) (local $p3 i32) (local $o1 i32) (local $o2 i32) (local $o3 i32) (local $o0 i32)
     (local $qp i32) (local $rend i32) (local $end i32) (local $v v128) (local $lo v128) (local $qe v128) (local $qo v128)
     (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
@@ -227,34 +223,46 @@
         (local.set $p3 (i32.add (local.get $p3) (i32.const 16)))
         (local.set $qp (i32.add (local.get $qp) (i32.const 32)))
         (br_if $col (i32.ne (local.get $p0) (local.get $rend))))
+      (local.set $iv (f32.load (i32.add (local.get $inv) (local.get $o0))))
       (f32.store (i32.add (local.get $out) (local.get $o0))
         (f32.mul
-          (f32.add (f32.mul (f32.convert_i32_s (call $hsum_i32 (local.get $a0))) (local.get $sq)) (local.get $k))
-          (f32.load (i32.add (local.get $inv) (local.get $o0)))))
+          (f32.add (f32.mul (f32.convert_i32_s (block (result i32) (local.set $hv (local.get $a0)) (i32.add (i32.add (i32x4.extract_lane 0 (local.get $hv)) (i32x4.extract_lane 1 (local.get $hv))) (i32.add (i32x4.extract_lane 2 (local.get $hv)) (i32x4.extract_lane 3 (local.get $hv)))))) (local.get $sq)) (local.get $k))
+          (local.get $iv)))
+      (f32.store (i32.add (local.get $err) (local.get $o0)) (f32.mul (local.get $e) (local.get $iv)))
+      (local.set $iv (f32.load (i32.add (local.get $inv) (local.get $o1))))
       (f32.store (i32.add (local.get $out) (local.get $o1))
         (f32.mul
-          (f32.add (f32.mul (f32.convert_i32_s (call $hsum_i32 (local.get $a1))) (local.get $sq)) (local.get $k))
-          (f32.load (i32.add (local.get $inv) (local.get $o1)))))
+          (f32.add (f32.mul (f32.convert_i32_s (block (result i32) (local.set $hv (local.get $a1)) (i32.add (i32.add (i32x4.extract_lane 0 (local.get $hv)) (i32x4.extract_lane 1 (local.get $hv))) (i32.add (i32x4.extract_lane 2 (local.get $hv)) (i32x4.extract_lane 3 (local.get $hv)))))) (local.get $sq)) (local.get $k))
+          (local.get $iv)))
+      (f32.store (i32.add (local.get $err) (local.get $o1)) (f32.mul (local.get $e) (local.get $iv)))
+      (local.set $iv (f32.load (i32.add (local.get $inv) (local.get $o2))))
       (f32.store (i32.add (local.get $out) (local.get $o2))
         (f32.mul
-          (f32.add (f32.mul (f32.convert_i32_s (call $hsum_i32 (local.get $a2))) (local.get $sq)) (local.get $k))
-          (f32.load (i32.add (local.get $inv) (local.get $o2)))))
+          (f32.add (f32.mul (f32.convert_i32_s (block (result i32) (local.set $hv (local.get $a2)) (i32.add (i32.add (i32x4.extract_lane 0 (local.get $hv)) (i32x4.extract_lane 1 (local.get $hv))) (i32.add (i32x4.extract_lane 2 (local.get $hv)) (i32x4.extract_lane 3 (local.get $hv)))))) (local.get $sq)) (local.get $k))
+          (local.get $iv)))
+      (f32.store (i32.add (local.get $err) (local.get $o2)) (f32.mul (local.get $e) (local.get $iv)))
+      (local.set $iv (f32.load (i32.add (local.get $inv) (local.get $o3))))
       (f32.store (i32.add (local.get $out) (local.get $o3))
         (f32.mul
-          (f32.add (f32.mul (f32.convert_i32_s (call $hsum_i32 (local.get $a3))) (local.get $sq)) (local.get $k))
-          (f32.load (i32.add (local.get $inv) (local.get $o3)))))
+          (f32.add (f32.mul (f32.convert_i32_s (block (result i32) (local.set $hv (local.get $a3)) (i32.add (i32.add (i32x4.extract_lane 0 (local.get $hv)) (i32x4.extract_lane 1 (local.get $hv))) (i32.add (i32x4.extract_lane 2 (local.get $hv)) (i32x4.extract_lane 3 (local.get $hv)))))) (local.get $sq)) (local.get $k))
+          (local.get $iv)))
+      (f32.store (i32.add (local.get $err) (local.get $o3)) (f32.mul (local.get $e) (local.get $iv)))
       (local.set $inv (i32.add (local.get $inv) (i32.const 4)))
+      (local.set $err (i32.add (local.get $err) (i32.const 4)))
       (local.set $out (i32.add (local.get $out) (i32.const 4)))
       (br_if $row (i32.ne (local.get $out) (local.get $end)))))
 
   ;; Hamming distances between sign bits (sb bytes per row, a multiple of 16) and the query's:
-  ;; xor, i8x16.popcnt, widened pairwise into i16 lanes. out[i] is a u16.
+  ;; xor, i8x16.popcnt, widened pairwise into i16 lanes. For each row: d[i] = the distance (u16),
+  ;; t[i] = lut[d] (f32: the score it suggests), and hist[d] += 1 (u32), so that the caller can
+  ;; pick the nearest rows without another pass.
   (func (export "scan_bin")
-    (param $bits i32) (param $sb i32) (param $count i32) (param $q i32) (param $out i32)
-    (local $p i32) (local $j i32) (local $end i32) (local $acc v128)
+    (param $bits i32) (param $sb i32) (param $count i32) (param $q i32) (param $lut i32) (param $hist i32)
+    (param $t i32) (param $d i32)
+    (local $hv v128) (local $p i32) (local $j i32) (local $end i32) (local $acc v128) (local $h i32) (local $slot i32)
     (if (i32.eqz (local.get $count)) (then (return)))
     (local.set $p (local.get $bits))
-    (local.set $end (i32.add (local.get $out) (i32.shl (local.get $count) (i32.const 1))))
+    (local.set $end (i32.add (local.get $d) (i32.shl (local.get $count) (i32.const 1))))
     (loop $row
       (local.set $acc (v128.const i64x2 0 0))
       (local.set $j (i32.const 0))
@@ -264,10 +272,18 @@
             (v128.xor (v128.load (i32.add (local.get $p) (local.get $j))) (v128.load (i32.add (local.get $q) (local.get $j))))))))
         (local.set $j (i32.add (local.get $j) (i32.const 16)))
         (br_if $col (i32.ne (local.get $j) (local.get $sb))))
-      (i32.store16 (local.get $out) (call $hsum_i32 (i32x4.extadd_pairwise_i16x8_u (local.get $acc))))
+      (local.set $hv (i32x4.extadd_pairwise_i16x8_u (local.get $acc)))
+      (local.set $h (i32.add
+        (i32.add (i32x4.extract_lane 0 (local.get $hv)) (i32x4.extract_lane 1 (local.get $hv)))
+        (i32.add (i32x4.extract_lane 2 (local.get $hv)) (i32x4.extract_lane 3 (local.get $hv)))))
+      (i32.store16 (local.get $d) (local.get $h))
+      (f32.store (local.get $t) (f32.load (i32.add (local.get $lut) (i32.shl (local.get $h) (i32.const 2)))))
+      (local.set $slot (i32.add (local.get $hist) (i32.shl (local.get $h) (i32.const 2))))
+      (i32.store (local.get $slot) (i32.add (i32.load (local.get $slot)) (i32.const 1)))
       (local.set $p (i32.add (local.get $p) (local.get $sb)))
-      (local.set $out (i32.add (local.get $out) (i32.const 2)))
-      (br_if $row (i32.ne (local.get $out) (local.get $end)))))
+      (local.set $t (i32.add (local.get $t) (i32.const 4)))
+      (local.set $d (i32.add (local.get $d) (i32.const 2)))
+      (br_if $row (i32.ne (local.get $d) (local.get $end)))))
 
   ;; Sign bits of rows − mu (mu: stride f32): bit b of 32-bit word w is set when element 32w + b
   ;; is greater than mu's. stride/8 bytes per row.

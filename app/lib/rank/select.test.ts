@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { mulberry32 } from '../../../scripts/lib/prng.mjs'
-import { bestRows, candidatesAbove, candidatesNearZero, smallestCounts } from './select.ts'
+import { bestRows, candidatesAbove, candidatesNearZero } from './select.ts'
 
 const none = { gamma: 0, beta: 0, r: null, extra: null }
 
@@ -36,12 +36,5 @@ describe('select', () => {
     const rows = Uint32Array.from([9, 4, 7, 2])
     expect(Array.from(bestRows(rows, [0.5, 0.7, 0.5, 0.1], 3))).toEqual([4, 7, 9])
     expect(Array.from(bestRows(rows, [0.5, 0.7, 0.5, 0.1], 3, true))).toEqual([2, 7, 9])
-  })
-
-  it('smallestCounts: a histogram select, ties at the cut by row', () => {
-    const v = Uint16Array.from([5, 3, 9, 3, 1, 3, 7])
-    expect(Array.from(smallestCounts(v, 9, 3))).toEqual([1, 3, 4])
-    expect(Array.from(smallestCounts(v, 9, 5))).toEqual([0, 1, 3, 4, 5])
-    expect(Array.from(smallestCounts(v, 9, 20))).toEqual([0, 1, 2, 3, 4, 5, 6])
   })
 })

@@ -53,6 +53,12 @@ class MinHeap {
   }
 }
 
+function grown(a: Uint32Array, max: number): Uint32Array {
+  const b = new Uint32Array(Math.min(max, 2 * a.length))
+  b.set(a)
+  return b
+}
+
 function allRows(n: number): Uint32Array {
   const out = new Uint32Array(n)
   for (let i = 0; i < n; i++) out[i] = i
@@ -73,47 +79,69 @@ export function candidatesAbove(t: Float32Array, k: number, bounds: Bounds, cut:
   if (k >= n) return allRows(n)
   const heap = new MinHeap(k)
   const { gamma, beta, r, extra } = bounds
+  // The k-th largest lower bound so far, and its cut; rows that pass, kept.
+  let hmin = -Infinity
   let cutNow = -Infinity
-  let kept = new Uint32Array(Math.min(n, 4 * k + 1024))
+  let kept: Uint32Array = new Uint32Array(Math.min(n, 4 * k + 1024))
   let m = 0
-  const keep = (i: number) => {
-    if (m === kept.length) {
-      const more = new Uint32Array(Math.min(n, 2 * kept.length))
-      more.set(kept)
-      kept = more
-    }
-    kept[m++] = i
-  }
-  // The common cases get loops of their own (a test per row costs as much as the work).
+  // One loop per case, written out: a test per row, or a closure over these locals (which moves
+  // them off the stack), costs as much as the work.
   if (!extra && !r) {
-    const b = beta + gamma
+    const bc = beta + gamma
     for (let i = 0; i < n; i++) {
       const v = t[i]!
-      if (v - b > heap.min) {
+      const b = bc
+      if (v - b > hmin) {
         heap.push(v - b)
-        if (heap.size === k) cutNow = cut(heap.min)
+        hmin = heap.min
+        if (heap.size === k) cutNow = cut(hmin)
       }
-      if (v + b >= cutNow) keep(i)
+      if (v + b >= cutNow) {
+        if (m === kept.length) kept = grown(kept, n)
+        kept[m++] = i
+      }
     }
   } else if (!extra && r) {
     for (let i = 0; i < n; i++) {
       const v = t[i]!
       const b = beta + gamma * r[i]!
-      if (v - b > heap.min) {
+      if (v - b > hmin) {
         heap.push(v - b)
-        if (heap.size === k) cutNow = cut(heap.min)
+        hmin = heap.min
+        if (heap.size === k) cutNow = cut(hmin)
       }
-      if (v + b >= cutNow) keep(i)
+      if (v + b >= cutNow) {
+        if (m === kept.length) kept = grown(kept, n)
+        kept[m++] = i
+      }
+    }
+  } else if (extra && r) {
+    for (let i = 0; i < n; i++) {
+      const v = t[i]!
+      const b = beta + gamma * r[i]! + extra[i]!
+      if (v - b > hmin) {
+        heap.push(v - b)
+        hmin = heap.min
+        if (heap.size === k) cutNow = cut(hmin)
+      }
+      if (v + b >= cutNow) {
+        if (m === kept.length) kept = grown(kept, n)
+        kept[m++] = i
+      }
     }
   } else {
     for (let i = 0; i < n; i++) {
       const v = t[i]!
       const b = boundAt(bounds, i)
-      if (v - b > heap.min) {
+      if (v - b > hmin) {
         heap.push(v - b)
-        if (heap.size === k) cutNow = cut(heap.min)
+        hmin = heap.min
+        if (heap.size === k) cutNow = cut(hmin)
       }
-      if (v + b >= cutNow) keep(i)
+      if (v + b >= cutNow) {
+        if (m === kept.length) kept = grown(kept, n)
+        kept[m++] = i
+      }
     }
   }
   const c = cut(heap.min)
@@ -162,32 +190,5 @@ export function bestRows(rows: Uint32Array, keys: ArrayLike<number>, k: number, 
   idx.sort((x, y) => sign * (keys[x]! - keys[y]!) || rows[x]! - rows[y]!)
   const out = new Uint32Array(Math.min(k, idx.length))
   for (let i = 0; i < out.length; i++) out[i] = rows[idx[i]!]!
-  return out
-}
-
-/**
- * The rows with the k smallest values (ties by lower row) of small integers in [0, max] (Hamming
- * distances): a histogram, no sort.
- */
-export function smallestCounts(values: Uint16Array, max: number, k: number): Uint32Array {
-  const n = values.length
-  if (k >= n) return allRows(n)
-  const hist = new Uint32Array(max + 2)
-  for (let i = 0; i < n; i++) hist[values[i]!]!++
-  let cut = 0
-  let below = 0
-  while (below + hist[cut]! < k) below += hist[cut++]!
-  // Every row under `cut`, then rows at `cut` in row order until k.
-  let atCut = k - below
-  const out = new Uint32Array(k)
-  let m = 0
-  for (let i = 0; i < n; i++) {
-    const v = values[i]!
-    if (v < cut) out[m++] = i
-    else if (v === cut && atCut > 0) {
-      out[m++] = i
-      atCut--
-    }
-  }
   return out
 }

@@ -78,8 +78,11 @@ export interface RowStore {
   scanInt8(q: Float32Array, c: number, mode: ScoreMode, out: Float32Array, qerr: Float32Array): void
   /** Builds the sign bits of x − center (float32, stride values) where they are missing or older than `version`. */
   ensureBinary(center: Float32Array, version: number): void
-  /** Hamming distances between the rows' sign bits and the query's (stride / 32 words). */
-  scanBinary(qbits: Uint32Array, out: Uint16Array): void
+  /**
+   * Hamming distances between the rows' sign bits and the query's (stride / 32 words): t[row] =
+   * lut[distance], and the `want` rows of smallest distance (ties by row) are returned, ascending.
+   */
+  scanBinary(qbits: Uint32Array, lut: Float32Array, t: Float32Array, want: number): Uint32Array
   /** One sequential read of every row's bytes (the memory-bandwidth floor, for the benchmarks). */
   readFloor(): number
   /** Bytes of memory held. */
@@ -390,24 +393,25 @@ class WasmRowStore implements RowStore {
       const sq32 = Math.fround(sq)
       const k = Math.fround(k0 - c)
       const inv = mode === 'raw' ? s.invRaw : s.invCentred
-      // Four streams a quarter of the rows apart, then the last few rows as one group.
-      const part = s.count >> 2
-      if (part > 0) b.k.scan_i8(codes, stride, part, part, 2 * part, 3 * part, qPtr, sq32, k, inv, s.out)
-      const rest = s.count - 4 * part
-      if (rest > 0) {
-        const r = 4 * part
-        b.k.scan_i8(codes + r * stride, stride, 1, Math.min(1, rest - 1), Math.min(2, rest - 1), rest - 1, qPtr, sq32, k, inv + r * 4, s.out + r * 4)
-      }
-      out.set(b.f32(s.out, s.count), s.offset)
       // Per row, before the inverse norm: |x − x'| ≤ scale/2 per element (codes round to nearest,
       // in float32: a few u of 255 more), the query's rounding to i16 (≤ sq/2 per element, times
-      // codes ≤ 255), sq32 for sq, and the float32 steps of (f32(dot)·sq + k)·inv.
+      // codes ≤ 255), sq32 for sq, and the float32 steps of (f32(dot)·sq + k)·inv. The kernel
+      // multiplies it by each row's inverse norm into err.
       const e =
         1.001 * (0.5 * sumA + 0.5 * sq * 255 * this.dims) +
         Math.abs(sq32 - sq) * 255 * this.dims * qmax +
         8 * U32 * (255 * sumA + Math.abs(k0) + Math.abs(c) + Math.abs(k))
-      const invs = b.f32(inv, s.count)
-      for (let i = 0; i < s.count; i++) qerr[s.offset + i] = e * invs[i]!
+      const err = s.out + 4 * s.count
+      // Four streams a quarter of the rows apart, then the last few rows as one group.
+      const part = s.count >> 2
+      if (part > 0) b.k.scan_i8(codes, stride, part, part, 2 * part, 3 * part, qPtr, sq32, k, inv, s.out, e, err)
+      const rest = s.count - 4 * part
+      if (rest > 0) {
+        const r = 4 * part
+        b.k.scan_i8(codes + r * stride, stride, 1, Math.min(1, rest - 1), Math.min(2, rest - 1), rest - 1, qPtr, sq32, k, inv + r * 4, s.out + r * 4, e, err + r * 4)
+      }
+      out.set(b.f32(s.out, s.count), s.offset)
+      qerr.set(b.f32(err, s.count), s.offset)
     }
   }
 
@@ -424,14 +428,44 @@ class WasmRowStore implements RowStore {
     }
   }
 
-  scanBinary(qbits: Uint32Array, out: Uint16Array): void {
+  scanBinary(qbits: Uint32Array, lut: Float32Array, t: Float32Array, want: number): Uint32Array {
     const sb = this.stride / 8
-    for (const b of this.blocks) new Uint32Array(b.memory.buffer, b.scratch('qbits', sb), sb / 4).set(qbits)
+    const bins = this.stride + 1
+    for (const b of this.blocks) {
+      new Uint32Array(b.memory.buffer, b.scratch('qbits', sb), sb / 4).set(qbits)
+      b.f32(b.scratch('lut', bins * 4), bins).set(lut)
+      new Uint32Array(b.memory.buffer, b.scratch('hist', bins * 4), bins).fill(0)
+    }
     for (const s of this.segments) {
       const b = s.block
-      b.k.scan_bin(s.bits, sb, s.count, b.scratch('qbits', sb), s.out)
-      out.set(new Uint16Array(b.memory.buffer, s.out, s.count), s.offset)
+      b.k.scan_bin(s.bits, sb, s.count, b.scratch('qbits', sb), b.scratch('lut', bins * 4), b.scratch('hist', bins * 4), s.out, s.out + 4 * s.count)
+      t.set(b.f32(s.out, s.count), s.offset)
     }
+    if (want >= this.count) return Uint32Array.from({ length: this.count }, (_, i) => i)
+    // The `want` smallest distances, ties at the cut by row: the histogram says where the cut is.
+    const hist = new Uint32Array(bins)
+    for (const b of this.blocks) {
+      const h = new Uint32Array(b.memory.buffer, b.scratch('hist', bins * 4), bins)
+      for (let i = 0; i < bins; i++) hist[i]! += h[i]!
+    }
+    let cut = 0
+    let below = 0
+    while (below + hist[cut]! < want) below += hist[cut++]!
+    let atCut = want - below
+    const rows = new Uint32Array(want)
+    let m = 0
+    for (const s of this.segments) {
+      const d = new Uint16Array(s.block.memory.buffer, s.out + 4 * s.count, s.count)
+      for (let i = 0; i < s.count; i++) {
+        const v = d[i]!
+        if (v < cut) rows[m++] = s.offset + i
+        else if (v === cut && atCut > 0) {
+          rows[m++] = s.offset + i
+          atCut--
+        }
+      }
+    }
+    return rows
   }
 
   readFloor(): number {
@@ -559,16 +593,16 @@ class JsRowStore implements RowStore {
     }
   }
 
-  ensureInt8(): void {
+  ensureInt8(): never {
     throw new Error('no compact codes in the JavaScript kernels')
   }
-  scanInt8(): void {
+  scanInt8(): never {
     throw new Error('no compact codes in the JavaScript kernels')
   }
-  ensureBinary(): void {
+  ensureBinary(): never {
     throw new Error('no compact codes in the JavaScript kernels')
   }
-  scanBinary(): void {
+  scanBinary(): never {
     throw new Error('no compact codes in the JavaScript kernels')
   }
 

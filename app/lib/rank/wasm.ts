@@ -31,8 +31,10 @@ export interface Kernels {
     k: number,
     inv: number,
     out: number,
+    e: number,
+    err: number,
   ): void
-  scan_bin(bits: number, sb: number, count: number, q: number, out: number): void
+  scan_bin(bits: number, sb: number, count: number, q: number, lut: number, hist: number, t: number, d: number): void
   encode_bin(rows: number, stride: number, count: number, mu: number, bits: number): void
   min_max(rows: number, stride: number, count: number, lo: number, hi: number): void
   quant_i8(rows: number, stride: number, count: number, lo: number, invs: number, codes: number): void
@@ -88,8 +90,8 @@ function warmUp(module: WebAssembly.Module): void {
     k.read_floor(rows, count * stride * 4)
     k.scan_f32(rows, stride, count, q, 0, inv, out)
     k.scan_max(rows, stride, count, q, 4, 2, 3, out, inv, out, scratch)
-    k.scan_i8(rows, stride, count / 4, count / 4, count / 2, (3 * count) / 4, q, 1, 0, inv, out)
-    k.scan_bin(rows, stride / 8, count, q, out)
+    k.scan_i8(rows, stride, count / 4, count / 4, count / 2, (3 * count) / 4, q, 1, 0, inv, out, 1, out - 2048)
+    k.scan_bin(rows, stride / 8, count, q, scratch, scratch + 1024, out - 2048, scratch + 4096)
     k.encode_bin(rows, stride, count, q, scratch)
     k.min_max(rows, stride, count, q, scratch)
     k.quant_i8(rows, stride, count, q, q, scratch)
