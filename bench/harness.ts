@@ -33,6 +33,37 @@ export async function timeMs(fn: () => unknown, runs = 5, warmup = 1): Promise<{
   return { median: times[times.length >> 1]!, min: times[0]! }
 }
 
+/**
+ * Two things timed in alternation, `runs` times each after `warmup` rounds: their medians, and the
+ * median of the per-round ratios a / b. On a shared machine a burst of other work then slows both
+ * sides of a round alike, so the ratio holds still where separate medians would not.
+ */
+export async function pairedMs(
+  a: () => unknown,
+  b: () => unknown,
+  runs = 5,
+  warmup = 1,
+): Promise<{ a: number; b: number; ratio: number }> {
+  for (let i = 0; i < warmup; i++) {
+    await a()
+    await b()
+  }
+  const ta: number[] = []
+  const tb: number[] = []
+  const ratios: number[] = []
+  for (let i = 0; i < runs; i++) {
+    let t0 = performance.now()
+    await a()
+    ta.push(performance.now() - t0)
+    t0 = performance.now()
+    await b()
+    tb.push(performance.now() - t0)
+    ratios.push(ta[i]! / tb[i]!)
+  }
+  const median = (v: number[]) => [...v].sort((x, y) => x - y)[v.length >> 1]!
+  return { a: median(ta), b: median(tb), ratio: median(ratios) }
+}
+
 const records: BenchRecord[] = []
 
 export function record(r: BenchRecord): void {
