@@ -1,8 +1,10 @@
 // The map: a view of the store. MapLibre draws the basemap; deck.gl draws the chips on top
 // through one overlay control. Layers are rebuilt from the store and the registry whenever a
-// version number they depend on changes.
+// version number they depend on changes, and when the view moves a file between points,
+// footprints and out of sight (layers.ts). Each rebuild is timed by its cause, and a new
+// ranking is timed from the store to the first frame drawn with it (map-stats.ts).
 
-import { useEffect, useRef } from 'react'
+import { useEffect, useRef, useState } from 'react'
 import { Map as MapLibreMap, NavigationControl, ScaleControl, AttributionControl, setWorkerUrl, type ErrorEvent } from 'maplibre-gl'
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url'
 import { MapboxOverlay } from '@deck.gl/mapbox'
@@ -10,7 +12,10 @@ import type { PickingInfo } from '@deck.gl/core'
 import 'maplibre-gl/dist/maplibre-gl.css'
 import { useAppStore, type AppState } from '../state/store.ts'
 import { currentRanking, registry } from '../services/registry.ts'
-import { buildLayers, segmentIndexOfLayer } from './layers.ts'
+import { buildLayers, segmentIndexOfLayer, segmentModes } from './layers.ts'
+import type { MapViewState } from './chip-buffers.ts'
+import { frameDrawn, mapStats, rankingStored, recordUpdate, type UpdateCause } from './map-stats.ts'
+import { ChipTooltip, type HoverTip } from './ChipTooltip.tsx'
 import { basemapStyle, REMOTE_SOURCE_IDS } from './basemaps.ts'
 import { rangeDomain } from '../lib/histogram.ts'
 import { lossKeep } from '../lib/chip-filter.ts'
@@ -33,7 +38,12 @@ function rowsOf(ids: readonly string[]): number[] {
   return ids.map((id) => chips.rowOf(id)).filter((r): r is number => r !== undefined)
 }
 
-function currentLayers(s: AppState) {
+function viewOf(map: MapLibreMap): MapViewState {
+  const b = map.getBounds()
+  return { bounds: [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()], zoom: map.getZoom() }
+}
+
+function currentLayers(s: AppState, view: MapViewState) {
   const chips = registry.chips
   if (!chips) return []
   const ranking = currentRanking()
@@ -53,7 +63,19 @@ function currentLayers(s: AppState) {
     colourBy: s.colourBy,
     lossDomain: lossDomainOf(chips),
     lossFilter: s.lossFilter,
+    view,
   })
+}
+
+/** Which change a store update brings to the map, if any (the first that applies). */
+function causeOf(s: AppState, prev: AppState): UpdateCause | null {
+  if (s.rankingVersion !== prev.rankingVersion) return 'ranking'
+  if (s.datasetVersion !== prev.datasetVersion || s.coverageVersion !== prev.coverageVersion) return 'data'
+  if (s.threshold !== prev.threshold) return 'threshold'
+  if (s.colourBy !== prev.colourBy || s.lossFilter !== prev.lossFilter) return 'filter'
+  if (s.positives !== prev.positives || s.negatives !== prev.negatives) return 'selection'
+  if (s.hoveredRow !== prev.hoveredRow) return 'hover'
+  return null
 }
 
 const lossDomains = new WeakMap<object, { count: number; domain: { min: number; max: number } | null }>()
@@ -80,6 +102,8 @@ function pickedRow(info: PickingInfo): number | null {
 
 export function MapView() {
   const container = useRef<HTMLDivElement>(null)
+  const [tip, setTip] = useState<HoverTip | null>(null)
+  const [size, setSize] = useState({ width: 0, height: 0 })
 
   useEffect(() => {
     const store = useAppStore
@@ -99,9 +123,14 @@ export function MapView() {
     map.addControl(new NavigationControl({ showCompass: false }), 'top-right')
     map.addControl(new ScaleControl({ unit: 'metric' }), 'bottom-left')
 
+    let frameStart = 0
     const overlay = new MapboxOverlay({
       interleaved: false,
       layers: [],
+      onBeforeRender: () => {
+        frameStart = performance.now()
+      },
+      onAfterRender: () => frameDrawn(performance.now() - frameStart),
       getCursor: ({ isHovering, isDragging }) => (isDragging ? 'grabbing' : isHovering ? 'pointer' : 'grab'),
       onClick: (info: PickingInfo, event) => {
         const row = pickedRow(info)
@@ -116,6 +145,7 @@ export function MapView() {
       onHover: (info: PickingInfo) => {
         const row = pickedRow(info)
         if (store.getState().hoveredRow !== row) store.getState().setHoveredRow(row)
+        setTip(row === null ? null : { row, epoch: registry.epoch, x: info.x, y: info.y })
       },
     })
     map.addControl(overlay)
@@ -140,7 +170,27 @@ export function MapView() {
       if (e.tile && e.sourceId && REMOTE_SOURCE_IDS.has(e.sourceId)) tilesLoaded++
     })
 
-    const redraw = () => overlay.setProps({ layers: currentLayers(store.getState()) })
+    let modesKey = ''
+    const redraw = (cause: UpdateCause) => {
+      const started = performance.now()
+      const view = viewOf(map)
+      const s = store.getState()
+      overlay.setProps({ layers: currentLayers(s, view) })
+      mapStats.rankingVersion = s.rankingVersion
+      modesKey = registry.chips ? segmentModes(registry.chips, view).join() : ''
+      recordUpdate(cause, performance.now() - started)
+    }
+    // Moving the map only matters to the layers when a file turns between points, footprints
+    // and out of sight.
+    map.on('move', () => {
+      if (registry.chips && segmentModes(registry.chips, viewOf(map)).join() !== modesKey) redraw('view')
+    })
+    const observer = new ResizeObserver(() => {
+      const r = map.getContainer().getBoundingClientRect()
+      setSize({ width: r.width, height: r.height })
+    })
+    observer.observe(map.getContainer())
+    map.getCanvasContainer().addEventListener('pointerleave', () => setTip(null))
     const writeView = () => {
       const b = map.getBounds()
       store.getState().setViewBounds([b.getWest(), b.getSouth(), b.getEast(), b.getNorth()])
@@ -157,6 +207,7 @@ export function MapView() {
       )
     }
 
+    let shownEpoch = registry.epoch
     const unsubscribe = store.subscribe((s, prev) => {
       if (effectiveBasemap(s) !== effectiveBasemap(prev)) {
         failures = 0
@@ -174,29 +225,33 @@ export function MapView() {
           { padding: 120, maxZoom: 11, duration: prefersReducedMotion() ? 0 : 900 },
         )
       }
-      if (
-        s.datasetVersion !== prev.datasetVersion ||
-        s.coverageVersion !== prev.coverageVersion ||
-        s.rankingVersion !== prev.rankingVersion ||
-        s.threshold !== prev.threshold ||
-        s.colourBy !== prev.colourBy ||
-        s.lossFilter !== prev.lossFilter ||
-        s.positives !== prev.positives ||
-        s.negatives !== prev.negatives ||
-        s.hoveredRow !== prev.hoveredRow
-      )
-        redraw()
+      const cause = causeOf(s, prev)
+      if (cause === null) return
+      // The ranking service stores a result in the registry, then bumps rankingVersion: start
+      // the clock that the first frame drawn with it stops.
+      if (cause === 'ranking' && currentRanking()) rankingStored(s.rankingVersion)
+      if (cause === 'data' && s.datasetVersion !== prev.datasetVersion && registry.epoch !== shownEpoch) {
+        shownEpoch = registry.epoch
+        setTip(null)
+      }
+      redraw(cause)
     })
     const { fitRequest } = store.getState()
     if (fitRequest) fitTo(fitRequest.bbox)
-    if (registry.chips) redraw()
+    if (registry.chips) redraw('data')
 
     return () => {
       unsubscribe()
+      observer.disconnect()
       mapHandle.map = null
       map.remove()
     }
   }, [])
 
-  return <div ref={container} className="map" data-testid="map" role="region" aria-label="Map of chips" />
+  return (
+    <>
+      <div ref={container} className="map" data-testid="map" role="region" aria-label="Map of chips" />
+      <ChipTooltip tip={tip} width={size.width} height={size.height} />
+    </>
+  )
 }

@@ -7,12 +7,15 @@ import { currentRanking, registry } from './registry.ts'
 import { mapHandle } from '../map/map-handle.ts'
 import { useAppStore } from '../state/store.ts'
 import type { FileStatus } from '../lib/catalog/load-plan.ts'
+import { snapshotMapStats, type MapStats } from '../map/map-stats.ts'
 
 export interface ChipfinderTestApi {
   /** True once chips are on the map, nothing is loading, and the map has finished drawing. */
   isIdle(): boolean
   /** Viewport coordinates (CSS px) of a chip's centre, or null if it isn't loaded or on screen. */
   chipScreenPoint(id: string): { x: number; y: number } | null
+  /** The current ranking's score of one chip; null before a ranking, or for a chip it didn't score. */
+  chipScore(id: string): number | null
   /** Chip ids by rank, with scores; null before there is a ranking. */
   ranking(limit?: number): { id: string; score: number }[] | null
   /** Ids of all loaded chips, in load order. */
@@ -21,6 +24,11 @@ export interface ChipfinderTestApi {
   files(): { key: string; status: FileStatus; rows: number | null }[]
   /** Move the camera to show [west, south, east, north] at once, as a person panning there would. */
   jumpTo(bbox: [number, number, number, number]): void
+  /**
+   * What the map has drawn and how long it took: colour and filter buffers built, JavaScript time
+   * per kind of change, ranking-stored → drawn latencies, frames (app/map/map-stats.ts).
+   */
+  mapStats(): MapStats
 }
 
 declare global {
@@ -46,6 +54,11 @@ export function installTestApi(): void {
       if (p.x < 0 || p.y < 0 || p.x > rect.width || p.y > rect.height) return null
       return { x: rect.left + p.x, y: rect.top + p.y }
     },
+    chipScore(id) {
+      const row = registry.chips?.rowOf(id)
+      const r = currentRanking()
+      return r && row !== undefined && row < r.scores.length ? r.scores[row]! : null
+    },
     ranking(limit = Infinity) {
       const chips = registry.chips
       const r = currentRanking()
@@ -67,6 +80,7 @@ export function installTestApi(): void {
         { duration: 0, padding: 0 },
       )
     },
+    mapStats: snapshotMapStats,
   }
   window.__chipfinder = Object.freeze(api)
 }
