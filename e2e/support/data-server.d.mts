@@ -12,6 +12,8 @@ export interface DataServerOptions {
   setsDir?: string
   /** The real sample folder (the `clay-v0-sample` bucket); default $CHIPFINDER_FIXTURES/clay-v0. */
   clayDir?: string
+  /** The large generated sets (the `large` bucket, scripts/make-large-set.mjs); default .cache/large-sets. */
+  largeDir?: string
   log?: (line: string) => void
 }
 

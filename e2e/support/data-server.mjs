@@ -20,7 +20,9 @@
 //
 // S3-compatible endpoint (what data.source.coop and S3 answer, as far as a reader can tell):
 //   buckets: `synthetic` = <dir>/sets (the generated sets, catalog.json, manifest.json),
-//            `clay-v0-sample` = the shared real sample folder.
+//            `clay-v0-sample` = the shared real sample folder,
+//            `large` = .cache/large-sets (scripts/make-large-set.mjs writes sets there when a
+//            test or benchmark asks for one: s3Urls.folder('large', <set name>)).
 //   GET  /s3/<bucket>[/<folder>…]?list-type=2&prefix=…&delimiter=…&max-keys=…&continuation-token=…&start-after=…
 //        ListObjectsV2 XML: ListBucketResult with Name, Prefix, (StartAfter, ContinuationToken,
 //        NextContinuationToken), KeyCount, MaxKeys, (Delimiter, EncodingType), IsTruncated,
@@ -78,6 +80,7 @@ const repoRoot = resolve(here, '..', '..')
 const defaultFixturesDir = join(repoRoot, 'e2e', '.fixtures')
 const sharedFixtures = resolve(process.env.CHIPFINDER_FIXTURES ?? join(repoRoot, '..', 'shared', 'fixtures'))
 const defaultClayDir = join(sharedFixtures, 'clay-v0')
+const defaultLargeDir = join(repoRoot, '.cache', 'large-sets')
 
 /** Only plain file names: no separators, no `..`, nothing that could leave the directory. */
 const SAFE_NAME = /^[\w][\w.-]*$/
@@ -391,6 +394,7 @@ function contentTypeOf(name, type = 'application/octet-stream') {
  * @property {string} [dir] where the generated fixtures go; default e2e/.fixtures
  * @property {string} [setsDir] where the synthetic sets go; default <dir>/sets
  * @property {string} [clayDir] the real sample folder; default $CHIPFINDER_FIXTURES/clay-v0
+ * @property {string} [largeDir] the large generated sets (the `large` bucket); default .cache/large-sets
  * @property {(line: string) => void} [log]
  */
 
@@ -404,6 +408,7 @@ export async function startDataServer(options = {}) {
     noCorsPort = 4181,
     dir = defaultFixturesDir,
     clayDir = defaultClayDir,
+    largeDir = defaultLargeDir,
     log = (line) => console.log(line),
   } = options
   const fixturesDir = resolve(dir)
@@ -417,7 +422,7 @@ export async function startDataServer(options = {}) {
   }
 
   /** @type {Record<string, string>} */
-  const buckets = Object.assign(Object.create(null), { synthetic: setsDir, 'clay-v0-sample': resolve(clayDir) })
+  const buckets = Object.assign(Object.create(null), { synthetic: setsDir, 'clay-v0-sample': resolve(clayDir), large: resolve(largeDir) })
   /** Timers of slow requests still waiting, so shutdown does not wait on them. */
   const pendingTimers = new Set()
   /** @type {Map<string, number>} */

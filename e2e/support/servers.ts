@@ -52,8 +52,11 @@ export const dataUrls = {
   slow: (route: string, ms: number, base = DATA_URL) => `${base}/slow/${route}?ms=${ms}`,
 } as const
 
-/** The S3-compatible buckets of the data server: the generated sets and the real sample's folder. */
-export type Bucket = 'synthetic' | 'clay-v0-sample'
+/**
+ * The S3-compatible buckets of the data server: the generated sets, the real sample's folder and
+ * the large generated sets (e2e/support/large-sets.ts writes one on demand).
+ */
+export type Bucket = 'synthetic' | 'clay-v0-sample' | 'large'
 
 /** Path segments encoded one by one, slashes kept: `lgnd/gzd=37M/…` → `lgnd/gzd%3D37M/…`. */
 function encodeKey(key: string): string {
