@@ -15,6 +15,7 @@
 //   than vanish, and no chip is drawn twice.
 
 import { PathLayer, ScatterplotLayer, SolidPolygonLayer } from '@deck.gl/layers'
+import { DataFilterExtension } from '@deck.gl/extensions'
 import type { Layer } from '@deck.gl/core'
 import type { ChipCollection, ChipSegment } from '../lib/chip-collection.ts'
 import type { FileRecord, FileStatus } from '../lib/catalog/load-plan.ts'
@@ -32,7 +33,6 @@ import {
   type SegmentMode,
 } from './chip-buffers.ts'
 import { mapStats } from './map-stats.ts'
-import { ClippedDataFilterExtension } from './clipped-data-filter.ts'
 import { ChipPointLayer } from './chip-point-layer.ts'
 
 export const POSITIVE_COLOR: [number, number, number] = [255, 255, 255]
@@ -65,9 +65,7 @@ export interface LayerInput {
 }
 
 // One extension instance for every chip layer: a new one would make deck.gl rebuild the shaders.
-// (DataFilterExtension, with filtered-out vertices clipped rather than sent to w = 0: see
-// clipped-data-filter.ts.)
-const FILTER: [ClippedDataFilterExtension] = [new ClippedDataFilterExtension({ filterSize: 2 })]
+const FILTER: [DataFilterExtension] = [new DataFilterExtension({ filterSize: 2 })]
 
 /** What a segment's layers draw from, kept while the segment is loaded. */
 interface SegmentBuffers {
