@@ -3,11 +3,13 @@
 // words. On the synthetic Clay v0 set (scripts/make-synthetic-sets.mjs), opened from a catalog
 // whose entries name the data server's test imagery: flat-coloured tiles whose colour says which
 // tile they are (tileColour in data-server.mjs), so a picture's pixels show where they came from.
+// The last test runs the same loop on 100,000 chips (scripts/make-large-set.mjs).
 import { test, expect, FAILED_RESOURCE } from './support/test'
 import { AppPage } from './support/app-page'
 import { DATA_URL, s3Urls } from './support/servers'
 import { decodePng, colourDistance } from './support/pixels'
 import { tileColour } from './support/data-server.mjs'
+import { largeSet, type LargeSet } from './support/large-sets'
 import type { Locator, Page } from '@playwright/test'
 
 interface Manifest {
@@ -298,4 +300,62 @@ test('on the offline map, the demo’s pictures are outlines and no imagery is d
   await expect(top.locator('.thumb-reason')).toHaveText('No imagery offline')
   await expect(page.getByTestId('imagery-credit')).toContainText('Choose Satellite or Map to see pictures')
   expect(networkLog.filter((r) => /tiles\.maps\.eox\.at|\/tiles\//.test(r.url))).toEqual([])
+})
+
+test.describe('on 100,000 chips', () => {
+  // 20 files of 5,000 chips × 128 dims (scripts/make-large-set.mjs, with planted lakes); loading
+  // and drawing them on SwiftShader takes a while, and every step ranks all of them again.
+  test.describe.configure({ timeout: 300_000 })
+  const PARAMS = { chips: 100_000, dims: 128, files: 20 }
+  let set: LargeSet
+  test.beforeAll(async () => {
+    set = await largeSet(PARAMS)
+  })
+
+  test('labels from the list and the suggestions, undo and redo, and the classifier, all re-rank every chip', async ({ page }) => {
+    const app = new AppPage(page)
+    const lakes = set.manifest.planted.lake.ids
+    // A shared link with one lake as the example, as a person would receive it.
+    await app.open({ dataset: set.folderUrl, positive: lakes[0]! })
+    await expect(page.getByTestId('file-counts')).toContainText(`${PARAMS.files} files · ${PARAMS.files} located · ${PARAMS.files} loaded`, {
+      timeout: 180_000,
+    })
+    await expect(page.getByTestId('threshold-count')).toHaveText(/^100,000 of 100,000 chips shown/, { timeout: 60_000 })
+    await app.expectTopResult(lakes[0]!)
+    const r1 = await app.ranking(30)
+
+    const second = (await app.resultIds()).find((id, i) => i > 0 && lakes.includes(id))!
+    expect(second).toBeTruthy()
+    await app.labelButton(second, 'positive').click()
+    await expect(app.positives).toHaveCount(2)
+    const r2 = await rankingOtherThan(app, r1)
+    const notLake = (await app.resultIds()).find((id) => !lakes.includes(id))!
+    const before = r2.find((r) => r.id === notLake)?.score ?? (await app.ranking()).find((r) => r.id === notLake)!.score
+    await app.labelButton(notLake, 'negative').click()
+    await expect(app.negatives).toHaveCount(1)
+    await expect.poll(async () => (await app.ranking()).find((r) => r.id === notLake)!.score).toBeLessThan(before)
+    const r3 = await app.ranking(30)
+
+    await page.keyboard.press('Control+z')
+    await expect(app.negatives).toHaveCount(0)
+    await expect.poll(() => app.ranking(30)).toEqual(r2)
+    await app.redoButton.click()
+    await expect(app.negatives).toHaveCount(1)
+    await expect.poll(() => app.ranking(30)).toEqual(r3)
+
+    // The pictures: outlines on the offline map, one per top chip.
+    await expect(app.galleryItems).toHaveCount(12)
+    await expect(app.galleryItems.first().locator('.thumb')).toHaveAttribute('data-state', 'outline')
+
+    await app.chooseMethod('Learn from my labels')
+    await expect(page).toHaveURL(/method=classifier/)
+    await expect.poll(async () => (await app.ranking()).every((r) => r.score >= 0 && r.score <= 1), { timeout: 60_000 }).toBe(true)
+    await expect(app.suggestionItems.first()).toBeVisible({ timeout: 60_000 })
+    const asked = (await app.suggestionItems.first().getAttribute('data-chip-id'))!
+    await app.labelButton(asked, lakes.includes(asked) ? 'positive' : 'negative', app.suggestions).click()
+    await expect(app.suggestions.locator(`[data-chip-id="${asked}"]`)).toHaveCount(0)
+    await expect(page.getByTestId('examples-positive').or(page.getByTestId('examples-negative')).getByText(asked)).toBeVisible()
+    // The lakes, the place the labels describe, stay at the top.
+    await expect.poll(async () => lakes.includes((await app.ranking(1))[0]!.id)).toBe(true)
+  })
 })
