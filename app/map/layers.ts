@@ -2,7 +2,7 @@
 // and the view. Built to stay interactive at a million chips (chip-buffers.ts says how):
 //
 // - Chips are drawn per segment (file), from binary attributes: as small squares (one GL point
-//   each, chip-point-layer.ts, at its centre, the chip's size) while a chip is a few pixels across, as their
+//   each at its centre, chip-point-layer.ts) while a chip is a few pixels across, as their
 //   footprints (tessellated polygons and outlines) once it is bigger. Footprint layers are made
 //   for a segment the first time it is seen that close, then kept and hidden with `visible`, so
 //   panning back costs nothing; segments out of view are hidden too.
