@@ -9,6 +9,29 @@ const full: UrlState = {
   method: 'classifier',
   threshold: 0.25,
   basemap: 'offline',
+  areas: [
+    {
+      label: 'positive',
+      shape: 'rectangle',
+      ring: [
+        [-163.1, 65.1],
+        [-163.05, 65.1],
+        [-163.05, 65.12345],
+        [-163.1, 65.12345],
+      ],
+    },
+    { label: 'negative', shape: 'point', ring: [[12.5, -3.25]], dates: { from: '2024-05-01', to: '2024-07-31' }, scene: 'S2A_32TNS_20240612_0_L2A' },
+    {
+      label: 'positive',
+      shape: 'polygon',
+      ring: [
+        [0, 0],
+        [0.01, 0],
+        [0.005, 0.01],
+      ],
+      scene: 'S2B_x',
+    },
+  ],
 }
 
 describe('url-state', () => {
@@ -118,5 +141,73 @@ describe('url-state', () => {
     const { state, problems } = decodeUrlState('?v=9&positive=a')
     expect(state.positives).toEqual(['a'])
     expect(problems[0]).toMatch(/newer version/)
+  })
+
+  it('reads a version 1 link (no areas) as before; writes version 2 only for links with areas', () => {
+    const v1 = decodeUrlState('?v=1&positive=a&basemap=plain')
+    expect(v1.problems).toEqual([])
+    expect(v1.state.areas).toEqual([])
+    expect(encodeUrlState(v1.state)).toBe('?v=1&positive=a&basemap=plain')
+    expect(encodeUrlState(full)).toMatch(/^\?v=2&/)
+  })
+
+  it('writes areas compactly and readably', () => {
+    const search = encodeUrlState({ ...DEFAULT_URL_STATE, areas: [full.areas[0]!] })
+    expect(search).toMatch(/^\?v=2&areas=p:box:[^;&]+$/)
+    expect(search.length).toBeLessThan(80)
+  })
+
+  it('drops hostile or malformed areas, says why, and keeps the rest', () => {
+    const good = encodeUrlState({ ...DEFAULT_URL_STATE, areas: [full.areas[1]!] }).split('areas=')[1]!
+    const cases: [string, RegExp][] = [
+      ['p:box:%00%01', /garbled/],
+      ['x:box:_p~iF~ps|U_ulLnnqC_mqNvxq`@', /label:shape:outline/],
+      ['p:circle:_p~iF~ps|U_ulLnnqC_mqNvxq`@', /label:shape:outline/],
+      ['p:box', /label:shape:outline/],
+      ['p:pt:_p~iF~ps|U_ulLnnqC', /exactly one/],
+      // A bowtie: its outline crosses itself.
+      [`p:poly:${encodeURIComponent('??_ibE_ibE?~hbE~hbE_ibE')}`, /crosses itself/],
+      // 100° north.
+      [`p:pt:${encodeURIComponent('_gbxQ?')}`, /outside the map/],
+      [`p:poly:${'_ibE_ibE'.repeat(201)}`, /more than 200 corners/],
+      ['p:pt:??:2024-13-01/2024-12-01', /dates were ignored/],
+      ['p:pt:??::<script>', /scene was ignored/],
+      ['p:pt:??:a:b:c', /label:shape:outline/],
+    ]
+    for (const [bad, why] of cases) {
+      const { state, problems } = decodeUrlState(`?areas=${bad};${good}`)
+      expect(problems.join(' '), bad).toMatch(why)
+      expect(state.areas.at(-1), bad).toEqual(full.areas[1])
+    }
+  })
+
+  it('caps the number of areas', () => {
+    const one = encodeUrlState({ ...DEFAULT_URL_STATE, areas: [full.areas[1]!] }).split('areas=')[1]!
+    const { state, problems } = decodeUrlState(`?areas=${Array(25).fill(one).join(';')}`)
+    expect(state.areas).toHaveLength(20)
+    expect(problems).toEqual(['Only the first 20 of 25 drawn areas were kept.'])
+  })
+
+  it('round-trips random areas exactly at 1e-5°', () => {
+    let seed = 7
+    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31)
+    for (let k = 0; k < 50; k++) {
+      const lon = Math.round((rand() * 340 - 170) * 1e5) / 1e5
+      const lat = Math.round((rand() * 160 - 80) * 1e5) / 1e5
+      const d = Math.round((0.001 + rand() * 0.5) * 1e5) / 1e5
+      const area = {
+        label: rand() < 0.5 ? ('positive' as const) : ('negative' as const),
+        shape: 'rectangle' as const,
+        ring: [
+          [lon, lat],
+          [lon + d, lat],
+          [lon + d, lat + d],
+          [lon, lat + d],
+        ] as [number, number][],
+      }
+      area.ring = area.ring.map(([x, y]) => [Math.round(x * 1e5) / 1e5, Math.round(y * 1e5) / 1e5])
+      const back = decodeUrlState(encodeUrlState({ ...DEFAULT_URL_STATE, areas: [area] }))
+      expect(back).toEqual({ state: { ...DEFAULT_URL_STATE, areas: [area] }, problems: [] })
+    }
   })
 })

@@ -1,9 +1,23 @@
 // The shareable part of a search, to and from the page URL's query string.
 //
-// Version 1 (links without `v` are version 1 too):
-//   ?v=1&dataset=<http(s) url>&positive=<id>,<id>&negative=<id>&mode=centred|raw
+// Version 2:
+//   ?v=2&dataset=<http(s) url>&positive=<id>,<id>&negative=<id>&mode=centred|raw
 //    &method=mean|max|classifier&threshold=<number>&basemap=satellite|plain|offline
+//    &areas=<area>;<area>
+// Version 1 (links without `v` are version 1 too) is the same without `areas`, and still reads.
+// A link says the lowest version that describes it: v=1 without areas (so an older app opens it
+// without a warning), v=2 with them.
 // `method` came later; links without it rank by the mean, as every link did before it.
+// An area is `<label>:<shape>:<polyline>[:<from>/<to>[:<scene>]]`:
+//   label  p (more like this) | n (not like this)
+//   shape  box (rectangle) | poly (polygon) | pt (point)
+//   polyline  the outline's vertices (open ring; one for a point) in Google's encoded polyline
+//          format at 1e-5° (about 1 m; areas/polyline.ts), latitude first in each pair
+//   from/to  the imagery date window (encoder mode), ISO dates; empty when not set
+//   scene  the imagery scene chosen (encoder mode): letters, digits, `_`, `-`, `.`
+// e.g. areas=p:box:_zilK~mnb%5E?owH_%7CB??nwH (a 5.6 km² rectangle in Alaska). Areas get ids a1, a2, … in the order listed. An area
+// that can't be read (a bad polyline, more than 200 vertices, a corner off the map, an outline
+// that crosses itself) is dropped and said so; the others are kept.
 // Id lists are comma-separated; a comma or backslash inside an id is escaped with a backslash.
 // The list is decoded before it is split, so links built with URLSearchParams (which writes
 // commas as %2C) read the same as hand-written ones.
@@ -11,8 +25,13 @@
 // in `problems`, worded for the person who opened the link.
 
 import type { ScoreMode } from './rank.ts'
+import { AREA_LIMITS, areaProblem, type AreaShape, type DrawnArea } from './areas/area.ts'
+import { decodePolyline, encodePolyline } from './areas/polyline.ts'
 
-export const URL_STATE_VERSION = 1
+export const URL_STATE_VERSION = 2
+
+/** An area as a link carries it: everything but its id (ids are given in the order listed). */
+export type UrlArea = Omit<DrawnArea, 'id'>
 
 export const BASEMAPS = ['satellite', 'plain', 'offline'] as const
 export type BasemapId = (typeof BASEMAPS)[number]
@@ -32,6 +51,8 @@ export interface UrlState {
   /** Chips scoring below this fade out; null shows every chip. */
   threshold: number | null
   basemap: BasemapId
+  /** Areas drawn as examples, in the order they were drawn. */
+  areas: UrlArea[]
 }
 
 export const DEFAULT_URL_STATE: UrlState = Object.freeze({
@@ -42,6 +63,7 @@ export const DEFAULT_URL_STATE: UrlState = Object.freeze({
   method: 'mean',
   threshold: null,
   basemap: 'satellite',
+  areas: [],
 }) as UrlState
 
 export const LIMITS = { urlLength: 2048, idLength: 256, examples: 500 } as const
@@ -142,7 +164,7 @@ function decodeIds(raw: string | undefined, label: string, problems: string[]): 
 export function decodeUrlState(search: string): DecodedUrlState {
   const q = parseQuery(search)
   const problems: string[] = []
-  const state: UrlState = { ...DEFAULT_URL_STATE, positives: [], negatives: [] }
+  const state: UrlState = { ...DEFAULT_URL_STATE, positives: [], negatives: [], areas: [] }
 
   const v = q.get('v')
   if (v !== undefined && v !== String(URL_STATE_VERSION)) {
@@ -189,6 +211,8 @@ export function decodeUrlState(search: string): DecodedUrlState {
     else problems.push(`Unknown basemap ${quoteForMessage(basemap)}; using satellite imagery.`)
   }
 
+  if (q.has('areas')) state.areas = decodeAreas(q.get('areas')!, problems)
+
   return { state, problems }
 }
 
@@ -207,11 +231,89 @@ export function encodeUrlState(state: UrlState): string {
   if (state.method !== DEFAULT_URL_STATE.method) parts.push(`method=${state.method}`)
   if (state.threshold !== null) parts.push(`threshold=${roundThreshold(state.threshold)}`)
   if (state.basemap !== DEFAULT_URL_STATE.basemap) parts.push(`basemap=${state.basemap}`)
+  if (state.areas.length) parts.push(`areas=${encodeAreas(state.areas)}`)
   if (parts.length === 0) return ''
-  return `?v=${URL_STATE_VERSION}&${parts.join('&')}`
+  return `?v=${state.areas.length ? URL_STATE_VERSION : 1}&${parts.join('&')}`
 }
 
 /** Thresholds are shared to 3 decimals: finer than a slider step, short in a link. */
 export function roundThreshold(t: number): number {
   return Math.round(t * 1000) / 1000
+}
+
+const SHAPE_CODES: Record<AreaShape, string> = { rectangle: 'box', polygon: 'poly', point: 'pt' }
+const SHAPES_BY_CODE = new Map(Object.entries(SHAPE_CODES).map(([shape, code]) => [code, shape as AreaShape]))
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/
+const SCENE_ID = /^[A-Za-z0-9_.-]{1,128}$/
+
+function isIsoDate(s: string): boolean {
+  if (!ISO_DATE.test(s)) return false
+  const d = new Date(`${s}T00:00:00Z`)
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s
+}
+
+function encodeArea(a: UrlArea): string {
+  const fields = [a.label === 'positive' ? 'p' : 'n', SHAPE_CODES[a.shape], encodePolyline(a.ring)]
+  if (a.dates || a.scene) fields.push(a.dates ? `${a.dates.from}/${a.dates.to}` : '')
+  if (a.scene) fields.push(a.scene)
+  return fields.join(':')
+}
+
+/** Areas for the query string: `:` `/` `?` `@` kept (legal in a query), other polyline characters percent-encoded. */
+function encodeAreas(areas: readonly UrlArea[]): string {
+  return areas
+    .map((a) =>
+      encodeURIComponent(encodeArea(a))
+        .replace(/%3A/gi, ':')
+        .replace(/%2F/gi, '/')
+        .replace(/%3F/gi, '?')
+        .replace(/%40/gi, '@'),
+    )
+    .join(';')
+}
+
+function decodeAreas(raw: string, problems: string[]): UrlArea[] {
+  const decoded = safeDecode(raw)
+  if (decoded === null) {
+    problems.push('The drawn areas could not be read (the link is garbled) and were ignored.')
+    return []
+  }
+  const parts = decoded.split(';').filter((p) => p !== '')
+  const out: UrlArea[] = []
+  parts.forEach((part, k) => {
+    const which = `Drawn area ${k + 1}`
+    if (out.length >= AREA_LIMITS.areas) {
+      if (out.length === AREA_LIMITS.areas && k === AREA_LIMITS.areas)
+        problems.push(`Only the first ${AREA_LIMITS.areas} of ${parts.length} drawn areas were kept.`)
+      return
+    }
+    const [label, shapeCode, line, dates, scene, ...rest] = part.split(':')
+    if (rest.length > 0 || (label !== 'p' && label !== 'n') || !SHAPES_BY_CODE.has(shapeCode ?? '') || line === undefined) {
+      problems.push(`${which} was ignored: it is not written as label:shape:outline.`)
+      return
+    }
+    const shape = SHAPES_BY_CODE.get(shapeCode!)!
+    const ring = decodePolyline(line, AREA_LIMITS.vertices)
+    if (ring === null) {
+      problems.push(`${which} was ignored: its outline is garbled or has more than ${AREA_LIMITS.vertices} corners.`)
+      return
+    }
+    const problem = areaProblem(shape, ring)
+    if (problem) {
+      problems.push(`${which} was ignored: ${problem}.`)
+      return
+    }
+    const area: UrlArea = { label: label === 'p' ? 'positive' : 'negative', shape, ring }
+    if (dates) {
+      const [from, to, more] = dates.split('/')
+      if (more === undefined && from && to && isIsoDate(from) && isIsoDate(to) && from <= to) area.dates = { from, to }
+      else problems.push(`${which}’s imagery dates were ignored: they must be two dates, the earlier first (2024-05-01/2024-07-31).`)
+    }
+    if (scene) {
+      if (SCENE_ID.test(scene)) area.scene = scene
+      else problems.push(`${which}’s imagery scene was ignored: ${quoteForMessage(scene)} is not a scene id.`)
+    }
+    out.push(area)
+  })
+  return out
 }

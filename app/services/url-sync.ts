@@ -15,6 +15,8 @@ function shareableState(s: AppState): UrlState {
     method: s.method,
     threshold: s.threshold === null ? null : roundThreshold(s.threshold),
     basemap: s.basemap,
+    // Ids are not shared: a link's areas are numbered a1, a2, … in order when it is opened.
+    areas: s.areas.map(({ id: _id, ...area }) => area),
   }
 }
 
@@ -28,6 +30,7 @@ export function readUrlIntoStore(search: string): void {
     method: state.method,
     threshold: state.threshold,
     basemap: state.basemap,
+    areas: state.areas.map((area, i) => ({ ...area, id: `a${i + 1}` })),
   })
   if (problems.length > 0) useAppStore.getState().notify('warning', `Part of this link was ignored. ${problems.join(' ')}`)
 }
@@ -54,6 +57,7 @@ export function startUrlSync(): () => void {
       s.method !== prev.method ||
       s.threshold !== prev.threshold ||
       s.basemap !== prev.basemap ||
+      s.areas !== prev.areas ||
       s.localFileName !== prev.localFileName
     if (!changed) return
     if (timer !== null) clearTimeout(timer)

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { applyChanges, describeChanges, diffExamples, stepBetween, type Examples } from './label-history.ts'
+import { applyAreaChanges, applyChanges, describeChanges, diffExamples, stepBetween, type Examples } from './label-history.ts'
+import type { DrawnArea } from '../lib/areas/area.ts'
 
 const ex = (positives: string[], negatives: string[] = []): Examples => ({ positives, negatives })
 
@@ -39,5 +40,32 @@ describe('label history', () => {
     expect(stepBetween(ex([], ['a']), ex([]))!.description).toBe('remove a from the negatives')
     expect(stepBetween(ex(['a', 'b'], ['c']), ex([]))!.description).toBe('clear 3 examples')
     expect(describeChanges(diffExamples(ex(['a'], []), ex(['b'], [])))).toBe('change 2 examples')
+  })
+})
+
+describe('label history: drawn areas', () => {
+  const area = (id: string, label: 'positive' | 'negative' = 'positive') => ({ id, label, shape: 'rectangle' as const, ring: [[0, 0], [1, 0], [1, 1], [0, 1]] as [number, number][] })
+  it('records areas added, removed and relabelled; undo and redo restore the list exactly', () => {
+    const cases: [DrawnArea[], DrawnArea[], string][] = [
+      [[area('a1')], [area('a1'), area('a2', 'negative')], 'draw area a2 as negative'],
+      [[area('a1'), area('a2'), area('a3')], [area('a1'), area('a3')], 'remove area a2'],
+      [[area('a1'), area('a2')], [area('a1'), area('a2', 'negative')], 'mark area a2 as negative'],
+    ]
+    for (const [before, after, said] of cases) {
+      const step = stepBetween({ ...ex(['c']), areas: before }, { ...ex(['c']), areas: after })!
+      expect(step.description).toBe(said)
+      expect(step.changes).toEqual([])
+      expect(applyAreaChanges(after, step.areaChanges!, 'undo')).toEqual(before)
+      expect(applyAreaChanges(before, step.areaChanges!, 'redo')).toEqual(after)
+    }
+    // Chips and areas cleared together are one step.
+    const clear = stepBetween({ ...ex(['c']), areas: [area('a1')] }, { ...ex([]), areas: [] })!
+    expect(clear.description).toBe('clear 2 examples')
+  })
+
+  it('undoing a relabel keeps what changed since (dates), and takes only the label back', () => {
+    const step = stepBetween({ ...ex([]), areas: [area('a1')] }, { ...ex([]), areas: [area('a1', 'negative')] })!
+    const now = [{ ...area('a1', 'negative'), dates: { from: '2024-01-01', to: '2024-02-01' } }]
+    expect(applyAreaChanges(now, step.areaChanges!, 'undo')).toEqual([{ ...area('a1'), dates: { from: '2024-01-01', to: '2024-02-01' } }])
   })
 })

@@ -88,3 +88,51 @@ describe('store: ranking method', () => {
     expect(state().threshold).toBeNull()
   })
 })
+
+describe('store: drawn areas', () => {
+  beforeEach(() => useAppStore.setState(initial, true))
+  const ring: [number, number][] = [
+    [0, 0],
+    [1, 0],
+    [1, 1],
+  ]
+
+  it('adds, relabels and removes areas as undoable steps, numbering them a1, a2, …', () => {
+    const a1 = state().addArea({ label: 'positive', shape: 'polygon', ring })
+    const a2 = state().addArea({ label: 'negative', shape: 'point', ring: [[0, 0]] })
+    expect([a1, a2]).toEqual(['a1', 'a2'])
+    state().setAreaLabel('a1', 'negative')
+    state().setAreaDates('a1', { from: '2024-01-01', to: '2024-03-01' })
+    state().removeArea('a2')
+    expect(state().undoSteps.map((s) => s.description)).toEqual(['draw area a1 as positive', 'draw area a2 as negative', 'mark area a1 as negative', 'remove area a2'])
+    state().undo()
+    expect(state().areas.map((a) => a.id)).toEqual(['a1', 'a2'])
+    state().undo()
+    expect(state().areas[0]).toEqual({ id: 'a1', label: 'positive', shape: 'polygon', ring, dates: { from: '2024-01-01', to: '2024-03-01' } })
+    state().redo()
+    state().redo()
+    expect(state().areas.map((a) => [a.id, a.label])).toEqual([['a1', 'negative']])
+  })
+
+  it('never reuses an id an undo step could bring back', () => {
+    state().addArea({ label: 'positive', shape: 'polygon', ring })
+    state().removeArea('a1')
+    expect(state().addArea({ label: 'positive', shape: 'polygon', ring })).toBe('a2')
+    state().undo()
+    state().undo()
+    expect(state().areas.map((a) => a.id)).toEqual(['a1'])
+  })
+
+  it('clears chips and areas in one step; the app setting areas records none', () => {
+    state().toggleExample('c', 'positive')
+    state().addArea({ label: 'positive', shape: 'polygon', ring })
+    state().clearExamples()
+    expect(state().areas).toEqual([])
+    state().undo()
+    expect(state().areas).toHaveLength(1)
+    expect(state().positives).toEqual(['c'])
+    const steps = state().undoSteps.length
+    state().setAreas([])
+    expect(state().undoSteps).toHaveLength(steps)
+  })
+})

@@ -8,7 +8,10 @@ import type { CatalogEntry } from '../lib/catalog/catalog.ts'
 import type { BBox } from '../lib/bbox.ts'
 import type { ScoreMode } from '../lib/rank.ts'
 import { DEFAULT_URL_STATE, type BasemapId, type RankMethodId } from '../lib/url-state.ts'
-import { applyChanges, MAX_HISTORY, stepBetween, type LabelStep } from './label-history.ts'
+import { applyAreaChanges, applyChanges, MAX_HISTORY, stepBetween, type LabelStep } from './label-history.ts'
+import type { DrawnArea } from '../lib/areas/area.ts'
+
+export type { DrawnArea } from '../lib/areas/area.ts'
 
 export type LoadStatus = 'idle' | 'loading' | 'ready' | 'error'
 
@@ -75,17 +78,59 @@ export interface DatasetSlice {
   fitRequest: { bbox: BBox; seq: number } | null
 }
 
+/** One step of making an area's vector, as its card shows it. */
+export interface AreaStep {
+  /** A short key ('chips', 'model', 'imagery', 'encode', …). */
+  step: string
+  /** The step in words. */
+  label: string
+  loaded?: number
+  total?: number | null
+}
+
+/** Where an area's vector stands. */
+export interface AreaStatus {
+  state: 'working' | 'ready' | 'error'
+  /** How the vector is made: the mean of the stored chips under it, or the encoder on imagery. */
+  mode: 'stored' | 'encoder'
+  step?: AreaStep
+  /** Why it failed, worded for people (state 'error'). */
+  message?: string
+  /** What went into the vector (state 'ready'). */
+  info?: {
+    chips: number
+    scene?: { id: string; datetime: string; cloudCover: number }
+    backend?: string
+    notes: string[]
+  }
+}
+
 export interface ExamplesSlice {
   /** Chip ids marked "more like this", in the order they were chosen. */
   positives: string[]
   /** Chip ids marked "not like this". */
   negatives: string[]
-  /** What a plain click marks; the visible toggle for touch screens, where there is no shift key. */
+  /** Areas drawn on the map as examples, in the order drawn. Their vectors live in registry.areas. */
+  areas: DrawnArea[]
+  /** What a plain click (or a drawn area) marks; the visible toggle for touch screens, where there is no shift key. */
   labelMode: 'positive' | 'negative'
   /** Labelling steps that can be undone, oldest first (at most MAX_HISTORY). */
   undoSteps: LabelStep[]
   /** Undone steps that can be redone, the next one last; a new step forgets them. */
   redoSteps: LabelStep[]
+}
+
+export interface AreasSlice {
+  /** Where each area's vector stands, by area id (none yet: not started). */
+  areaStatus: Record<string, AreaStatus>
+  /** Bumped whenever an area's vector in registry.areas changes (or is dropped). */
+  areaVersion: number
+  /** The drawing tool in use on the map; null when the map is in its usual click-to-label mode. */
+  drawMode: 'rectangle' | 'polygon' | 'point' | null
+  /** Area whose card is under the pointer (its chips are outlined on the map). */
+  hoveredArea: string | null
+  /** Area whose card was last picked (its chips stay outlined). */
+  selectedArea: string | null
 }
 
 export interface RankingSlice {
@@ -130,6 +175,25 @@ export interface Actions {
   clearExamples(): void
   /** Replace the examples without recording a step: for the app itself (a link, chips a dataset lacks). */
   setExamples(positives: string[], negatives: string[]): void
+  /** Add a drawn area as an example (a step that can be undone); answers its id. */
+  addArea(area: Omit<DrawnArea, 'id'>): string
+  /** Remove an area from the examples (a step that can be undone). */
+  removeArea(id: string): void
+  /** Use an area as a positive or a negative example (a step that can be undone). */
+  setAreaLabel(id: string, label: 'positive' | 'negative'): void
+  /** Change the imagery date window of an area (encoder mode); not an undo step. */
+  setAreaDates(id: string, dates: { from: string; to: string } | undefined): void
+  /** Choose the imagery scene of an area (encoder mode); not an undo step. */
+  setAreaScene(id: string, scene: string | undefined): void
+  /** Replace the areas without recording a step: for the app itself (a link). */
+  setAreas(areas: DrawnArea[]): void
+  /** Set (or with null, forget) where an area's vector stands. */
+  setAreaStatus(id: string, status: AreaStatus | null): void
+  /** Say that a vector in registry.areas changed. */
+  bumpAreaVersion(): void
+  setDrawMode(mode: AreasSlice['drawMode']): void
+  setHoveredArea(id: string | null): void
+  setSelectedArea(id: string | null): void
   /** Take back the last labelling step. */
   undo(): void
   /** Do again the last step taken back. */
@@ -153,7 +217,20 @@ export interface Actions {
   fitTo(bbox: BBox): void
 }
 
-export type AppState = DatasetSlice & ExamplesSlice & RankingSlice & ViewSlice & Actions
+export type AppState = DatasetSlice & ExamplesSlice & AreasSlice & RankingSlice & ViewSlice & Actions
+
+/** The next free area id: one past every id in the list and in the undo and redo steps, so that
+ * undoing a removal never brings back an id that another area took meanwhile. */
+export function nextAreaId(s: Pick<AppState, 'areas' | 'undoSteps' | 'redoSteps'>): string {
+  let max = 0
+  const see = (id: string) => {
+    const m = /^a(\d+)$/.exec(id)
+    if (m) max = Math.max(max, Number(m[1]))
+  }
+  for (const a of s.areas) see(a.id)
+  for (const step of [...s.undoSteps, ...s.redoSteps]) for (const c of step.areaChanges ?? []) see(c.id)
+  return `a${max + 1}`
+}
 
 let nextNoticeId = 1
 let nextFocusSeq = 1
@@ -162,12 +239,15 @@ const MAX_NOTICES = 6
 
 export const useAppStore = create<AppState>()((set, get) => {
   /** Set the examples as one labelling step, which can be undone; nothing when no label changes. */
-  const label = (after: { positives: string[]; negatives: string[] }) => {
+  const label = (after: { positives?: string[]; negatives?: string[]; areas?: DrawnArea[] }) => {
     const s = get()
-    const step = stepBetween(s, after)
+    const next = { positives: after.positives ?? s.positives, negatives: after.negatives ?? s.negatives, areas: after.areas ?? s.areas }
+    const step = stepBetween(s, next)
     if (!step) return
-    set({ ...after, undoSteps: [...s.undoSteps, step].slice(-MAX_HISTORY), redoSteps: [] })
+    set({ ...next, undoSteps: [...s.undoSteps, step].slice(-MAX_HISTORY), redoSteps: [] })
   }
+  const editArea = (id: string, edit: (a: DrawnArea) => DrawnArea) =>
+    set((s) => (s.areas.some((a) => a.id === id) ? { areas: s.areas.map((a) => (a.id === id ? edit(a) : a)) } : s))
   return {
     datasetUrl: DEFAULT_URL_STATE.dataset,
     localFileName: null,
@@ -189,9 +269,16 @@ export const useAppStore = create<AppState>()((set, get) => {
 
     positives: [],
     negatives: [],
+    areas: [],
     labelMode: 'positive',
     undoSteps: [],
     redoSteps: [],
+
+    areaStatus: {},
+    areaVersion: 0,
+    drawMode: null,
+    hoveredArea: null,
+    selectedArea: null,
 
     mode: DEFAULT_URL_STATE.mode,
     method: DEFAULT_URL_STATE.method,
@@ -223,19 +310,53 @@ export const useAppStore = create<AppState>()((set, get) => {
       const { positives, negatives } = get()
       label({ positives: positives.filter((x) => x !== id), negatives: negatives.filter((x) => x !== id) })
     },
-    clearExamples: () => label({ positives: [], negatives: [] }),
+    clearExamples: () => label({ positives: [], negatives: [], areas: [] }),
     setExamples: (positives, negatives) => set({ positives, negatives }),
+    addArea: (area) => {
+      const id = nextAreaId(get())
+      label({ areas: [...get().areas, { ...area, id }] })
+      return id
+    },
+    removeArea: (id) =>
+      label({ areas: get().areas.filter((a) => a.id !== id) }),
+    setAreaLabel: (id, to) => label({ areas: get().areas.map((a) => (a.id === id ? { ...a, label: to } : a)) }),
+    setAreaDates: (id, dates) =>
+      editArea(id, (a) => {
+        const { dates: _old, ...rest } = a
+        return dates ? { ...rest, dates } : rest
+      }),
+    setAreaScene: (id, scene) =>
+      editArea(id, (a) => {
+        const { scene: _old, ...rest } = a
+        return scene ? { ...rest, scene } : rest
+      }),
+    setAreas: (areas) => set({ areas }),
+    setAreaStatus: (id, status) =>
+      set((s) => {
+        if (status === null) {
+          if (!(id in s.areaStatus)) return s
+          const { [id]: _gone, ...rest } = s.areaStatus
+          return { areaStatus: rest }
+        }
+        return { areaStatus: { ...s.areaStatus, [id]: status } }
+      }),
+    bumpAreaVersion: () => set((s) => ({ areaVersion: s.areaVersion + 1 })),
+    setDrawMode: (drawMode) => set({ drawMode }),
+    setHoveredArea: (hoveredArea) => set({ hoveredArea }),
+    setSelectedArea: (selectedArea) => set({ selectedArea }),
     undo: () => {
       const { undoSteps, redoSteps } = get()
       const step = undoSteps.at(-1)
       if (!step) return
-      set({ ...applyChanges(get(), step.changes, 'undo'), undoSteps: undoSteps.slice(0, -1), redoSteps: [...redoSteps, step] })
+      const areas = step.areaChanges ? { areas: applyAreaChanges(get().areas, step.areaChanges, 'undo') } : {}
+      set({ ...applyChanges(get(), step.changes, 'undo'), ...areas, undoSteps: undoSteps.slice(0, -1), redoSteps: [...redoSteps, step] })
     },
     redo: () => {
       const { undoSteps, redoSteps } = get()
       const step = redoSteps.at(-1)
       if (!step) return
-      set({ ...applyChanges(get(), step.changes, 'redo'), undoSteps: [...undoSteps, step], redoSteps: redoSteps.slice(0, -1) })
+      const areas = step.areaChanges ? { areas: applyAreaChanges(get().areas, step.areaChanges, 'redo') } : {}
+      set({ ...applyChanges(get(), step.changes, 'redo'), ...areas, undoSteps: [...undoSteps, step], redoSteps: redoSteps.slice(0, -1) })
     },
     setLabelMode: (labelMode) => set({ labelMode }),
     setMode: (mode) => set({ mode }),
