@@ -27,10 +27,15 @@ export function createSearchHandlers(options: IndexOptions = {}): Handlers<Searc
       index.addSegment(embeddings, count)
       return { total: index.count }
     },
-    async rank({ epoch: e, positives, negatives, mode, method, precision, topK, suggest }) {
+    async meanOfRows({ epoch: e, rows, weights }) {
+      if (e !== epoch || !index) return null
+      if (rows.length !== weights.length) throw new Error(`${rows.length} rows but ${weights.length} weights`)
+      return index.meanOfRows(rows, weights)
+    },
+    async rank({ epoch: e, positives, negatives, queries, mode, method, precision, topK, suggest }) {
       if (e !== epoch || !index) return null
       const t0 = performance.now()
-      const out = index.rank({ positives, negatives, mode, method, precision, topK, suggest })
+      const out = index.rank({ positives, negatives, queries, mode, method, precision, topK, suggest })
       if (!out) return null
       const result: RankResult = {
         epoch,

@@ -34,6 +34,11 @@ export interface RankParams {
   /** Global rows (segments numbered in the order they were added). */
   positives: number[]
   negatives: number[]
+  /**
+   * Examples given as vectors (drawn areas), raw, in the dataset's space: each counts like one
+   * more labelled row. A vector whose length is not the dataset's is refused with a message.
+   */
+  queries?: { vector: Float32Array; label: 'positive' | 'negative' }[]
   mode: ScoreMode
   method: RankMethod
   precision: Precision
@@ -72,6 +77,15 @@ export interface RankResult {
   stats: RankStats
 }
 
+export interface MeanOfRowsParams {
+  /** The dataset the rows belong to; a stale epoch answers null. */
+  epoch: number
+  /** Global rows. */
+  rows: Uint32Array
+  /** One weight per row (> 0). */
+  weights: Float64Array
+}
+
 export type SearchProtocol = {
   /** Forget everything loaded and start a new dataset. */
   reset: { params: { epoch: number }; result: null; progress: never }
@@ -79,6 +93,9 @@ export type SearchProtocol = {
   addSegment: { params: AddSegmentParams; result: { total: number }; progress: never }
   /** Null when there is nothing to rank by (no positives) or the epoch is stale. */
   rank: { params: RankParams; result: RankResult | null; progress: never }
+  /** Σ wᵢ xᵢ / Σ wᵢ over raw rows (a drawn area's vector in stored-vector mode); null when the
+   * epoch is stale or no row is loaded (transferred). */
+  meanOfRows: { params: MeanOfRowsParams; result: Float32Array | null; progress: never }
 }
 
 export const transferSearchParams = (params: unknown): Transferable[] => {
@@ -87,6 +104,7 @@ export const transferSearchParams = (params: unknown): Transferable[] => {
 }
 
 export const transferSearchResult = (result: unknown): Transferable[] => {
+  if (result instanceof Float32Array) return [result.buffer as ArrayBuffer]
   const r = result as Partial<RankResult> | null
   if (!r || !r.scores || !r.top) return []
   const buffers = [r.scores.buffer, r.top.buffer, r.suggestions?.buffer] as ArrayBuffer[]

@@ -249,3 +249,55 @@ describe('classifier', () => {
     expect(Array.from(index.rank(req)!.scores)).toEqual(Array.from(index.rank(req)!.scores))
   })
 })
+
+describe('query vectors (drawn areas)', () => {
+  const rowVector = (m: Dense, r: number) => m.data.slice(r * m.dims, (r + 1) * m.dims)
+  const same = (a: ReturnType<SearchIndex['rank']>, b: ReturnType<SearchIndex['rank']>) => {
+    expect(Array.from(a!.top)).toEqual(Array.from(b!.top))
+    expect(Array.from(a!.scores)).toEqual(Array.from(b!.scores))
+  }
+
+  it.each(KERNELS)('a vector equal to row r ranks exactly like row r, every method and mode (%s)', (kernel) => {
+    const index = indexOf(planted, kernel, [700, 1300])
+    const r = c0[3]!
+    const v = rowVector(planted, r)
+    for (const mode of ['centred', 'raw'] as const) {
+      for (const method of ['mean', 'max', 'classifier'] as const) {
+        // The classifier without negatives draws a background seeded by the positive rows, so
+        // it is compared with negatives given (as rows, and as a vector too).
+        const negatives = method === 'classifier' ? [c1[0]!, 17] : []
+        same(index.rank(request({ positives: [], negatives, queries: [{ vector: v, label: 'positive' }], mode, method })), index.rank(request({ positives: [r], negatives, mode, method })))
+        // Beside other examples: a positive row, and a negative given as a vector.
+        const n = c1[4]!
+        same(
+          index.rank(request({ positives: [c0[9]!], negatives, queries: [{ vector: v, label: 'positive' }, { vector: rowVector(planted, n), label: 'negative' }], mode, method })),
+          index.rank(request({ positives: [c0[9]!, r], negatives: [...negatives, n], mode, method })),
+        )
+      }
+    }
+  })
+
+  it('ranks with only vectors and no rows; nothing without a positive', () => {
+    const index = indexOf(planted, 'wasm-simd')
+    const out = index.rank(request({ positives: [], queries: [{ vector: rowVector(planted, c0[0]!), label: 'positive' }], method: 'classifier' }))!
+    expect(out.top[0]).toBe(c0[0])
+    expect(index.rank(request({ positives: [], queries: [{ vector: rowVector(planted, 1), label: 'negative' }] }))).toBeNull()
+  })
+
+  it('refuses vectors of the wrong length or with non-numbers, saying why', () => {
+    const index = indexOf(planted, 'js')
+    expect(() => index.rank(request({ positives: [1], queries: [{ vector: new Float32Array(10), label: 'positive' }] }))).toThrow(/has 10 values but this dataset's embeddings have 96/)
+    const bad = rowVector(planted, 1)
+    bad[3] = Number.NaN
+    expect(() => index.rank(request({ positives: [1], queries: [{ vector: bad, label: 'negative' }] }))).toThrow(/not a number/)
+  })
+
+  it('meanOfRows: the weighted mean of raw rows; one row gives that row exactly', () => {
+    const index = indexOf(planted, 'wasm-simd', [500, 1500])
+    expect(Array.from(index.meanOfRows([c0[2]!], [1])!)).toEqual(Array.from(rowVector(planted, c0[2]!)))
+    const m = index.meanOfRows([3, 900], [1, 3])!
+    for (let j = 0; j < planted.dims; j++) expect(m[j]).toBeCloseTo((planted.data[3 * 96 + j]! + 3 * planted.data[900 * 96 + j]!) / 4, 5)
+    expect(index.meanOfRows([5000, -1], [1, 1])).toBeNull()
+    expect(index.meanOfRows([3], [0])).toBeNull()
+  })
+})

@@ -18,10 +18,24 @@ import { cosineExact, linearExact, maxExact } from './exact.ts'
 import { bestRows, candidatesAbove, candidatesNearZero, type Bounds } from './select.ts'
 import { createRowStore, JsRowStore, U32, type KernelKind, type RowStore, type StoreOptions } from './store.ts'
 
+/** A query given as a vector (a drawn area's), raw, in the dataset's space. */
+export interface QueryVector {
+  vector: Float32Array
+  label: 'positive' | 'negative'
+}
+
 export interface RankRequest {
   /** Global rows. */
   positives: readonly number[]
   negatives: readonly number[]
+  /**
+   * Examples given as vectors rather than rows (raw: centred here with the same μ in centred
+   * mode). Each counts as one more labelled row would: in the mean, as one more example for
+   * 'max', as one more training point for the classifier. Positive vectors come after the
+   * positive rows, negative vectors after the negative rows, so a vector equal to row r ranks
+   * exactly like row r would.
+   */
+  queries?: readonly QueryVector[]
   mode: ScoreMode
   method: RankMethod
   precision: Precision
@@ -192,54 +206,104 @@ export class SearchIndex {
     return { data, base: base + (row - this.store.segments[k]!.offset) * this.store.stride }
   }
 
-  /** Mean of the given rows' x̃. */
-  private meanOf(rows: readonly number[], center: Float64Array | null): Float64Array {
+  /** A query vector as x̃ (float64). */
+  private queryVector(q: Float32Array, center: Float64Array | null): Float64Array {
+    const out = new Float64Array(this.dims)
+    for (let j = 0; j < this.dims; j++) out[j] = center ? q[j]! - center[j]! : q[j]!
+    return out
+  }
+
+  /** Mean of the given rows' and vectors' x̃. */
+  private meanOf(rows: readonly number[], center: Float64Array | null, vectors: readonly Float32Array[] = []): Float64Array {
     const out = new Float64Array(this.dims)
     const v = new Float64Array(this.dims)
     for (const row of rows) {
       this.vector(row, center, v)
       for (let j = 0; j < this.dims; j++) out[j]! += v[j]!
     }
-    for (let j = 0; j < this.dims; j++) out[j]! /= rows.length
+    for (const q of vectors) {
+      const x = this.queryVector(q, center)
+      for (let j = 0; j < this.dims; j++) out[j]! += x[j]!
+    }
+    const count = rows.length + vectors.length
+    for (let j = 0; j < this.dims; j++) out[j]! /= count
     return out
   }
 
-  /** Null when there is nothing to rank by (no valid positive). */
+  /**
+   * The weighted mean of raw rows, Σ wᵢ xᵢ / Σ wᵢ (float64 sums, rounded to float32 at the end):
+   * a drawn area's vector from the chips under it. Null when no row is valid or the weights sum
+   * to nothing.
+   */
+  meanOfRows(rows: ArrayLike<number>, weights: ArrayLike<number>): Float32Array | null {
+    const n = this.count
+    const sum = new Float64Array(this.dims)
+    let total = 0
+    for (let k = 0; k < rows.length; k++) {
+      const row = rows[k]!
+      const w = weights[k] ?? 0
+      if (!Number.isInteger(row) || row < 0 || row >= n || !(w > 0) || !Number.isFinite(w)) continue
+      const { data, base } = this.locate(row)
+      for (let j = 0; j < this.dims; j++) sum[j]! += w * data[base + j]!
+      total += w
+    }
+    if (total === 0) return null
+    return Float32Array.from(sum, (v) => v / total)
+  }
+
+  /** The query vectors, checked: each must have the dataset's length and finite values. */
+  private checkQueries(queries: readonly QueryVector[]): void {
+    for (const { vector } of queries) {
+      if (!(vector instanceof Float32Array) || vector.length !== this.dims)
+        throw new Error(
+          `A drawn area's vector has ${vector?.length ?? 0} values but this dataset's embeddings have ${this.dims}: they come from different models, so they can't be compared. Remove the area, or open a dataset made by the same model.`,
+        )
+      for (let j = 0; j < vector.length; j++)
+        if (!Number.isFinite(vector[j]!)) throw new Error("A drawn area's vector has a value that is not a number; remove the area and draw it again.")
+    }
+  }
+
+  /** Null when there is nothing to rank by (no valid positive row or vector). */
   rank(request: RankRequest): RankOutcome | null {
     const n = this.count
     const valid = (r: number) => Number.isInteger(r) && r >= 0 && r < n
     const positives = [...new Set(request.positives.filter(valid))]
     const negatives = [...new Set(request.negatives.filter(valid))].filter((r) => !positives.includes(r))
-    if (positives.length === 0) return null
+    const queries = request.queries ?? []
+    this.checkQueries(queries)
+    const posQ = queries.filter((q) => q.label === 'positive').map((q) => q.vector)
+    const negQ = queries.filter((q) => q.label === 'negative').map((q) => q.vector)
+    if (positives.length + posQ.length === 0 || n === 0) return null
     const { mode, method } = request
     const topK = Math.max(0, Math.min(Math.floor(request.topK), n))
     const center = mode === 'centred' ? this.centredState().mean : null
     const r = mode === 'centred' ? this.centredState().r : null
 
-    if (method === 'max') return this.rankMax(positives, negatives, center, r, request, topK)
+    if (method === 'max') return this.rankMax(positives, negatives, posQ, negQ, center, r, request, topK)
     if (method === 'mean') {
-      const q = this.meanOf(positives, center)
-      if (negatives.length > 0) {
-        const neg = this.meanOf(negatives, center)
+      const q = this.meanOf(positives, center, posQ)
+      if (negatives.length + negQ.length > 0) {
+        const neg = this.meanOf(negatives, center, negQ)
         for (let j = 0; j < this.dims; j++) q[j] = 2 * q[j]! - neg[j]!
       }
       return this.rankDirection(direction(q), null, center, r, request, topK, [positives, negatives])
     }
     // classifier
     const labelled = new Set([...positives, ...negatives])
-    const negRows = negatives.length > 0 ? negatives : backgroundRows(n, labelled, backgroundCount(positives.length), backgroundSeed(positives, n))
-    if (negRows.length === 0) {
+    const anyNegative = negatives.length + negQ.length > 0
+    const negRows = anyNegative ? negatives : backgroundRows(n, labelled, backgroundCount(positives.length + posQ.length), backgroundSeed(positives, n))
+    if (negRows.length + negQ.length === 0) {
       // Every row is a positive: nothing to tell apart.
       return this.constantOutcome(request, topK, 1, [0, 1])
     }
     const x: Float64Array[] = []
     const y: number[] = []
-    for (const [rows, label] of [
-      [positives, 1],
-      [negRows, 0],
+    for (const [rows, vectors, label] of [
+      [positives, posQ, 1],
+      [negRows, negQ, 0],
     ] as const) {
-      for (const row of rows) {
-        const v = this.vector(row, center)
+      const xs = [...rows.map((row) => this.vector(row, center)), ...vectors.map((q) => this.queryVector(q, center))]
+      for (const v of xs) {
         let nn = 0
         for (let j = 0; j < this.dims; j++) nn += v[j]! * v[j]!
         const len = Math.sqrt(nn)
@@ -402,13 +466,27 @@ export class SearchIndex {
   }
 
   /** 'max': every example a query, one kernel pass; always an exact scan. */
-  private rankMax(positives: number[], negatives: number[], center: Float64Array | null, r: Float32Array | null, request: RankRequest, topK: number): RankOutcome {
+  private rankMax(
+    positives: number[],
+    negatives: number[],
+    posQ: readonly Float32Array[],
+    negQ: readonly Float32Array[],
+    center: Float64Array | null,
+    r: Float32Array | null,
+    request: RankRequest,
+    topK: number,
+  ): RankOutcome {
     const n = this.count
     const stride = this.store.stride
-    const all = [...positives, ...negatives]
-    const vectors = all.map((row) => this.vector(row, center))
+    const vectors = [
+      ...positives.map((row) => this.vector(row, center)),
+      ...posQ.map((q) => this.queryVector(q, center)),
+      ...negatives.map((row) => this.vector(row, center)),
+      ...negQ.map((q) => this.queryVector(q, center)),
+    ]
+    const npos = positives.length + posQ.length
     const norms = vectors.map((v) => Math.sqrt(v.reduce((s, x) => s + x * x, 0)))
-    const nq = Math.ceil(all.length / 4) * 4
+    const nq = Math.ceil(vectors.length / 4) * 4
     const qs = new Float32Array(nq * stride)
     const cs = new Float32Array(nq)
     vectors.forEach((v, k) => {
@@ -418,15 +496,15 @@ export class SearchIndex {
     })
     const t0 = performance.now()
     const t = new Float32Array(n)
-    this.store.scanMax(qs, nq, positives.length, all.length, cs, request.mode, t)
+    this.store.scanMax(qs, nq, npos, vectors.length, cs, request.mode, t)
     const t1 = performance.now()
     // The max of bounded values is within the same bound; (2a − b)/3 too, plus its own roundings.
     const picked = candidatesAbove(t, topK, this.bounds(r, null, 8 * U32), (theta) => theta - TIE_MARGIN)
     const t2 = performance.now()
-    const dots = new Float64Array(all.length)
+    const dots = new Float64Array(vectors.length)
     const exactScores = Float32Array.from(picked, (row) => {
       const { data, base } = this.locate(row)
-      return maxExact(data, base, this.dims, vectors, norms, positives.length, center, dots)
+      return maxExact(data, base, this.dims, vectors, norms, npos, center, dots)
     })
     const top = bestRows(picked, exactScores, topK)
     picked.forEach((row, k) => (t[row] = exactScores[k]!))
