@@ -82,4 +82,26 @@ describe('catalog', () => {
     }
     expect(parseImagery('https://h/{z}/{x}/{y}', 'https://x.org/')).toMatchObject({ tiles: 'https://h/{z}/{x}/{y}' })
   })
+  it('reads the model id (a string or model.id) and the STAC API of an entry, http(s) only', () => {
+    const c = parseCatalog(
+      {
+        datasets: [
+          { id: 'enc', title: 'Encoded', href: 'set.parquet', model: 'chipfinder-test-encoder-v1', stac: 'stac/' },
+          { id: 'v15', title: 'Clay v1.5', href: 'v15/', model: { name: 'Clay v1.5', dims: 1024, id: 'clay-v1.5-sentinel-2-l2a' }, stac: 'https://earth-search.aws.element84.com/v1' },
+          { id: 'bad', title: 'Bad stac', href: 'b/', stac: 'javascript:alert(1)' },
+          { id: 'none', title: 'Plain', href: 'p/' },
+        ],
+      },
+      'http://127.0.0.1:4180/encoder/catalog.json',
+    )
+    expect(c.entries.map((e) => [e.modelId, e.stac])).toEqual([
+      ['chipfinder-test-encoder-v1', 'http://127.0.0.1:4180/encoder/stac'],
+      ['clay-v1.5-sentinel-2-l2a', 'https://earth-search.aws.element84.com/v1'],
+      [null, null],
+      [null, null],
+    ])
+    expect(c.entries[0]!.modelName).toBe('chipfinder-test-encoder-v1')
+    expect(c.entries[1]!.modelName).toBe('Clay v1.5')
+    expect(c.problems).toEqual(['The stac link of entry 3 (Bad stac) was ignored: only http:// and https:// links can be used.'])
+  })
 })

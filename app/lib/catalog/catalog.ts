@@ -12,10 +12,11 @@
 //       "description": "…",                        // optional
 //       "href": "https://data.source.coop/clay/clay-model-v0-embeddings/",  // file, folder or catalog; relative to the catalog
 //       "layout": "prefix",                        // "file" | "prefix" (a folder of files); optional, guessed from href
-//       "model": { "name": "Clay v0", "dims": 768 },  // optional
+//       "model": { "name": "Clay v0", "dims": 768 },  // optional; or a model id string, see below
 //       "licence": "ODC-BY-1.0",                   // optional
 //       "attribution": "Clay embeddings, Clay / Radiant Earth",  // optional
-//       "imagery": "https://tiles.example.org/{z}/{x}/{y}.jpg"   // optional, see below
+//       "imagery": "https://tiles.example.org/{z}/{x}/{y}.jpg",  // optional, see below
+//       "stac": "https://earth-search.aws.element84.com/v1"      // optional, see below
 //     }
 //   ]
 // }
@@ -25,6 +26,13 @@
 //   { "tiles": "https://…/{z}/{x}/{y}.png", "maxZoom": 18, "attribution": "…" }
 // The template must be http(s) and hold {z}, {x} and {y}; maxZoom is 0–24 (default 18). A bad
 // `imagery` is reported and dropped; the entry itself is kept.
+//
+// `model` may also be a string, or an object with an "id": the id of the model that made the
+// embeddings (e.g. "chipfinder-test-encoder-v1", "clay-v1.5-sentinel-2-l2a"), i.e. the `id` of a
+// model manifest under models/. It decides whether a drawn area can be encoded on the spot
+// (encoder mode) or is answered from the loaded vectors. `stac` is the STAC API (http(s)) that
+// the set's imagery is searched in when an area is encoded; without it the model's manifest
+// names one (Earth Search). A bad `stac` is reported and dropped.
 
 import { isOpenableUrl } from '../url-state.ts'
 
@@ -55,6 +63,10 @@ export interface CatalogEntry {
   attribution: string | null
   /** Imagery that fits this set's chips, when the catalog names one. */
   imagery: ImagerySource | null
+  /** The id of the model that made the embeddings (a manifest id under models/), when given. */
+  modelId?: string | null
+  /** The STAC API root (http(s), no trailing slash) to search this set's imagery in, when given. */
+  stac?: string | null
 }
 
 export interface Catalog {
@@ -144,6 +156,19 @@ export function parseCatalog(json: unknown, baseUrl: string): Catalog {
     while (ids.has(id)) id = `${id}-${i + 1}`
     ids.add(id)
     const model = r.model !== null && typeof r.model === 'object' ? (r.model as Record<string, unknown>) : {}
+    const modelId = typeof r.model === 'string' ? text(r.model) : text(model.id)
+    let stac: string | null = null
+    if (r.stac !== undefined && r.stac !== null) {
+      const raw = text(r.stac)
+      let resolved: string | null
+      try {
+        resolved = raw ? new URL(raw, baseUrl).href.replace(/\/+$/, '') : null
+      } catch {
+        resolved = null
+      }
+      if (resolved && isOpenableUrl(resolved)) stac = resolved
+      else problems.push(`The stac link of entry ${i + 1} (${title}) was ignored: only http:// and https:// links can be used.`)
+    }
     const dims = typeof model.dims === 'number' && Number.isInteger(model.dims) && model.dims > 0 && model.dims < 2_000_000 ? model.dims : null
     let imagery: ImagerySource | null = null
     if (r.imagery !== undefined && r.imagery !== null) {
@@ -158,7 +183,9 @@ export function parseCatalog(json: unknown, baseUrl: string): Catalog {
       description: text(r.description),
       href,
       layout,
-      modelName: text(model.name),
+      modelName: text(model.name) ?? (typeof r.model === 'string' ? modelId : null),
+      modelId,
+      stac,
       dims,
       licence: text(r.licence ?? r.license),
       attribution: text(r.attribution),
