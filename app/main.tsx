@@ -5,6 +5,7 @@ import { createSearchClient } from '../workers/search/client.ts'
 import { createDecodePool } from '../workers/decode/pool.ts'
 import { startDatasetService } from './services/dataset-service.ts'
 import { startRankingService } from './services/ranking-service.ts'
+import { startAreaService } from './services/area-service.ts'
 import { readUrlIntoStore, startUrlSync } from './services/url-sync.ts'
 import { installTestApi } from './services/test-api.ts'
 import './styles.css'
@@ -16,6 +17,7 @@ readUrlIntoStore(window.location.search)
 startUrlSync()
 const search = createSearchClient()
 const ranking = startRankingService(search)
+startAreaService(search)
 const service = startDatasetService({ search, pool: createDecodePool(), ranking, demoUrl: DEMO_URL })
 installTestApi()
 

@@ -1,11 +1,12 @@
-// Ranks the loaded chips whenever the examples, the mode, the method or the loaded data change.
+// Ranks the loaded chips whenever the examples (chips, and drawn areas whose vectors are ready),
+// the mode, the method or the loaded data change.
 // One ranking runs at a time; changes that arrive meanwhile are folded into one more ranking
 // after it, so a dataset that grows file by file is re-ranked as fast as ranking allows and
 // never more.
 
 import { isAbortError } from '../../workers/rpc/rpc.ts'
 import type { SearchClient } from '../../workers/search/client.ts'
-import { useAppStore, type AppState } from '../state/store.ts'
+import { useAppStore, type AppState, type DrawnArea } from '../state/store.ts'
 import { registry } from './registry.ts'
 
 /** Rows the worker returns in order: enough for the list, the gallery and the map's labels. */
@@ -18,6 +19,21 @@ export interface RankingService {
   /** Rank again soon (the data changed). */
   request(): void
   stop(): void
+}
+
+/** The drawn areas whose vectors are ready for this dataset, as the worker's query vectors (copied there). */
+function areaQueries(areas: readonly DrawnArea[], epoch: number): { vector: Float32Array; label: 'positive' | 'negative' }[] {
+  const out: { vector: Float32Array; label: 'positive' | 'negative' }[] = []
+  for (const area of areas) {
+    const entry = registry.areas.get(area.id)
+    if (entry && entry.epoch === epoch) out.push({ vector: entry.vector, label: area.label })
+  }
+  return out
+}
+
+/** Which areas are examples, and how: a change here (not in dates or scene) ranks again. */
+function labelsOf(areas: readonly DrawnArea[]): string {
+  return areas.map((a) => `${a.id}:${a.label}`).join()
 }
 
 export function startRankingService(search: SearchClient): RankingService {
@@ -34,15 +50,16 @@ export function startRankingService(search: SearchClient): RankingService {
   async function run(): Promise<void> {
     const chips = registry.chips
     if (!chips) return clear()
-    const { positives, negatives, mode, method } = store.getState()
+    const { positives, negatives, mode, method, areas } = store.getState()
     const rows = (ids: string[]) => ids.map((id) => chips.rowOf(id)).filter((r): r is number => r !== undefined)
     const pos = rows(positives)
-    if (pos.length === 0) return clear()
     const epoch = registry.epoch
+    const queries = areaQueries(areas, epoch)
+    if (pos.length === 0 && !queries.some((q) => q.label === 'positive')) return clear()
     store.setState({ rankingStatus: 'ranking' })
     try {
       const suggest = method === 'classifier' ? SUGGESTIONS : 0
-      const result = await search.call('rank', { epoch, positives: pos, negatives: rows(negatives), mode, method, precision: 'auto', topK: TOP_K, suggest })
+      const result = await search.call('rank', { epoch, positives: pos, negatives: rows(negatives), queries, mode, method, precision: 'auto', topK: TOP_K, suggest })
       if (result && result.epoch === registry.epoch) {
         registry.ranking = result
         store.setState((s) => ({ rankingVersion: s.rankingVersion + 1, rankingStatus: 'ready' }))
@@ -70,7 +87,15 @@ export function startRankingService(search: SearchClient): RankingService {
   }
 
   const unsubscribe = store.subscribe((s: AppState, prev: AppState) => {
-    if (s.positives !== prev.positives || s.negatives !== prev.negatives || s.mode !== prev.mode || s.method !== prev.method) request()
+    if (
+      s.positives !== prev.positives ||
+      s.negatives !== prev.negatives ||
+      s.mode !== prev.mode ||
+      s.method !== prev.method ||
+      s.areaVersion !== prev.areaVersion ||
+      (s.areas !== prev.areas && labelsOf(s.areas) !== labelsOf(prev.areas))
+    )
+      request()
   })
 
   return { request, stop: unsubscribe }

@@ -21,17 +21,32 @@ export interface CurrentRanking {
   stats: RankStats
 }
 
+/** A drawn area's vector and what came with it (app/services/area-service.ts writes these). */
+export interface AreaVectorEntry {
+  /** The dataset (epoch) the vector belongs to: a vector from another dataset is never ranked by. */
+  epoch: number
+  /** Raw, in the dataset's space. */
+  vector: Float32Array
+  /** Stored-vector mode: the rows whose mean it is (outlined on the map with the area's card). */
+  covered?: Uint32Array
+  /** Encoder mode: the imagery used, true colour. */
+  preview?: { width: number; height: number; rgba: Uint8ClampedArray }
+}
+
 export const registry: {
   /** Bumped each time another dataset is opened; stale answers carry an older one. */
   epoch: number
   chips: ChipCollection | null
   files: FileRecord[]
   ranking: CurrentRanking | null
+  /** Drawn areas' vectors by area id; the store's areaVersion says when they changed. */
+  areas: Map<string, AreaVectorEntry>
 } = {
   epoch: 0,
   chips: null,
   files: [],
   ranking: null,
+  areas: new Map(),
 }
 
 /** The ranking, if it belongs to the loaded dataset. */
