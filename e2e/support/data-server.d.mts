@@ -1,5 +1,6 @@
 // Types for data-server.mjs (the e2e data server), for tests that start it in-process.
 import type { SyntheticManifest } from '../../scripts/make-synthetic-sets.mjs'
+import type { EncoderSet } from '../../scripts/make-encoder-set.mjs'
 
 export interface DataServerOptions {
   /** The CORS port (0: any free one); default 4180. */
@@ -27,6 +28,8 @@ export interface DataServer {
   fixturesDir: string
   setsDir: string
   manifest: SyntheticManifest
+  /** The synthetic encoder set (/encoder, /stac), or null when it couldn't be made here. */
+  encoderSet: EncoderSet | null
   /** Stops both servers, cutting open connections and pending slow answers. */
   close(): Promise<void>
 }

@@ -59,6 +59,17 @@
 //                                    the synthetic sets' catalog.json with absolute hrefs and an
 //                                    `imagery` template on every entry: <this server>/tiles/{z}/{x}/{y}.png,
 //                                    or <template> (e.g. a /status/404/… one, for imagery that fails)
+//
+// The synthetic encoder set (scripts/make-encoder-set.mjs: a Sentinel-2-like scene as COGs, its
+// chips embedded by the test encoder; skipped with a log line when /usr/bin/python3 lacks numpy
+// or tifffile):
+//   GET  /encoder/catalog.json       one entry: the set's GeoParquet, model
+//                                    "chipfinder-test-encoder-v1", stac <this server>/stac, the test tiles
+//   GET  /encoder/<name>             the set's files: chipfinder-test-s2.parquet, manifest.json
+//                                    (planted chip ids, scene facts), range-served
+//   /stac, /stac/search, /stac/assets/<item>/<band>.tif
+//                                    a STAC API over the scene's two items (scripts/imagery/stac-server.mjs)
+//   /stac-missing-assets/…           the same, but every asset href answers 404 (withdrawn files)
 import { createServer } from 'node:http'
 import { crc32, deflateSync } from 'node:zlib'
 import { createReadStream, promises as fs } from 'node:fs'
@@ -66,6 +77,7 @@ import { dirname, join, resolve, sep } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
 import { CORS_HEADERS, parseRange, serveFileWithRange } from '../../scripts/lib/serve-range.mjs'
+import { stacHandler } from '../../scripts/imagery/stac-server.mjs'
 
 const HOST = '127.0.0.1'
 const MAX_SLOW_MS = 5000
@@ -415,6 +427,12 @@ export async function startDataServer(options = {}) {
   const setsDir = resolve(options.setsDir ?? join(fixturesDir, 'sets'))
   await prepareFixtures(fixturesDir, log)
   const manifest = await prepareSets(setsDir, log)
+  const encoderSet = await prepareEncoderSet(log)
+  const stacRoutes = encoderSet
+    ? ['/stac', '/stac-missing-assets'].map((root) =>
+        stacHandler({ root, itemsFile: join(encoderSet.dir, 'stac', 'items.json'), sceneDir: encoderSet.sceneDir, brokenAssets: root !== '/stac' }),
+      )
+    : []
   try {
     await fs.access(clayDir)
   } catch {
@@ -585,6 +603,27 @@ export async function startDataServer(options = {}) {
         }
         return send(res, 200, `${JSON.stringify(catalog, null, 2)}\n`, 'application/json')
       }
+      case 'encoder': {
+        const name = rest.length === 1 && rest[0] ? safeName(rest[0]) : null
+        if (!name || !encoderSet) break
+        if (name === 'catalog.json') {
+          const origin = `http://${req.headers.host ?? `${HOST}:${cors ? port : noCorsPort}`}`
+          const entry = {
+            id: 'chipfinder-test-s2',
+            title: 'Synthetic Sentinel-2 scene (test encoder)',
+            description: 'Chips of one synthetic scene embedded with the test encoder; four planted lakes.',
+            href: `${origin}/encoder/${encoderSet.parquet}`,
+            layout: 'file',
+            model: encoderSet.sourceModel,
+            stac: `${origin}/stac`,
+            licence: 'CC0-1.0',
+            attribution: 'Synthetic data',
+            imagery: { tiles: `${origin}/tiles/{z}/{x}/{y}.png`, attribution: 'Test tiles: one flat colour per tile' },
+          }
+          return send(res, 200, `${JSON.stringify({ version: 1, datasets: [entry] }, null, 2)}\n`, 'application/json')
+        }
+        return serveFileWithRange(req, res, join(encoderSet.dir, name), { cors, contentType: contentTypeOf(name) })
+      }
       case '__counts':
         if (rest.length === 0)
           return send(res, 200, JSON.stringify({ faults: Object.fromEntries(faultCounts), requests: Object.fromEntries(requestCounts) }), 'application/json')
@@ -613,11 +652,25 @@ export async function startDataServer(options = {}) {
       // configured for browsers does; a preflight gets 204 on both ports (without the headers on
       // the no-CORS port, so the browser still refuses).
       if (cors) for (const [k, v] of Object.entries(CORS_HEADERS)) res.setHeader(k, v)
+      // The STAC search is a POST of JSON: the browser's preflight must see Content-Type allowed.
+      if (cors && /^\/stac/.test(req.url ?? '')) res.setHeader('Access-Control-Allow-Headers', `${CORS_HEADERS['Access-Control-Allow-Headers']}, Content-Type`)
       if (req.method === 'OPTIONS') return send(res, 204, '')
       const url = new URL(req.url ?? '/', `http://${HOST}`)
       if (req.method === 'POST' && url.pathname === '/__reset') {
         reset(url)
         return send(res, 204, '')
+      }
+      if (/^\/stac(-missing-assets)?(\/|$)/.test(url.pathname)) {
+        const origin = `http://${req.headers.host ?? `${HOST}:${cors ? port : noCorsPort}`}`
+        ;(async () => {
+          for (const handle of stacRoutes) if (await handle(req, res, url, { cors, origin })) return
+          send(res, 404, 'Not found\n')
+        })().catch((error) => {
+          console.error('[data-server]', error)
+          if (!res.headersSent) send(res, 500, 'Internal error\n')
+          else res.destroy()
+        })
+        return
       }
       if (req.method !== 'GET' && req.method !== 'HEAD') {
         res.setHeader('Allow', 'GET, HEAD, OPTIONS')
@@ -659,6 +712,7 @@ export async function startDataServer(options = {}) {
     fixturesDir,
     setsDir,
     manifest,
+    encoderSet,
     /** Stops both servers, cutting open connections and pending slow answers. */
     close() {
       closing ??= Promise.all(
@@ -719,6 +773,19 @@ async function prepareSets(setsDir, log) {
   const seconds = ((performance.now() - started) / 1000).toFixed(1)
   log(`[data-server] synthetic sets in ${setsDir}: ${manifest.files.length} files, ${(manifest.totalBytes / 1e6).toFixed(1)} MB (${seconds} s)`)
   return manifest
+}
+
+/** The synthetic encoder set, or null (logged) when it can't be made here. @param {(line: string) => void} log */
+async function prepareEncoderSet(log) {
+  try {
+    const { writeEncoderSet } = await import(pathToFileURL(join(repoRoot, 'scripts', 'make-encoder-set.mjs')).href)
+    const set = await writeEncoderSet({ log })
+    log(`[data-server] encoder set: ${set.rows} chips in ${set.dir}`)
+    return set
+  } catch (error) {
+    log(`[data-server] no encoder set (/encoder and /stac answer 404): ${error instanceof Error ? error.message : error}`)
+    return null
+  }
 }
 
 async function main() {
