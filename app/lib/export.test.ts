@@ -58,3 +58,20 @@ describe('export', () => {
     expect(lines[3]).toBe(`"c,""quoted""",-0.2,3,2022-06-11,s3://b/c.tif,"POLYGON ((4 4, 5 4, 5 5, 4 4))"`)
   })
 })
+
+describe('export: drawn areas', () => {
+  it('adds each query area to the GeoJSON as a Feature that says what it is; the CSV stays per chip', () => {
+    const areas = [
+      { id: 'a1', label: 'positive' as const, shape: 'rectangle' as const, ring: [[0, 0], [1, 0], [1, 1], [0, 1]] as [number, number][] },
+      { id: 'a2', label: 'negative' as const, shape: 'point' as const, ring: [[5, 5]] as [number, number][], scene: 'S2A_X', dates: { from: '2024-01-01', to: '2024-02-01' } },
+    ]
+    const fc = JSON.parse(toGeoJson(chips, rankedRows(order, scores, null), {}, areas))
+    expect(fc.features).toHaveLength(5)
+    const [a1, a2] = fc.features.slice(3)
+    expect(a1.geometry).toEqual({ type: 'Polygon', coordinates: [[[0, 0], [1, 0], [1, 1], [0, 1], [0, 0]]] })
+    expect(a1.properties).toMatchObject({ kind: 'query_area', area_id: 'a1', example: 'positive', meaning: 'more like this', shape: 'rectangle' })
+    expect(a2.geometry).toEqual({ type: 'Point', coordinates: [5, 5] })
+    expect(a2.properties).toMatchObject({ example: 'negative', imagery_from: '2024-01-01', imagery_to: '2024-02-01', scene: 'S2A_X' })
+    expect(toCsv(chips, rankedRows(order, scores, null)).trimEnd().split('\r\n')).toHaveLength(4)
+  })
+})

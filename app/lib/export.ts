@@ -1,8 +1,13 @@
 // Ranked results as files a person can take away: GeoJSON and CSV.
+// The GeoJSON also carries the areas drawn as examples, one Feature each after the chips (its
+// properties say it is a query area and whether it was "more like this" or "not like this"), so
+// the file shows what was searched for. The CSV stays one line per chip: a table of results, with
+// no row that isn't a chip (the areas are in the GeoJSON and in the link).
 // Strings come from the dataset (untrusted): CSV cells that a spreadsheet would run as a
 // formula are defused, and everything is quoted per RFC 4180.
 
 import type { ChipLookup } from './chip-collection.ts'
+import type { DrawnArea } from './areas/area.ts'
 
 export interface RankedRow {
   /** Row in the dataset. */
@@ -50,7 +55,27 @@ function roundScore(s: number): number {
   return Math.round(s * 1e6) / 1e6
 }
 
-export function toGeoJson(chips: ChipLookup, rows: readonly RankedRow[], query: Record<string, unknown>): string {
+/** A drawn area as a GeoJSON Feature (closed ring, or a Point). */
+export function areaFeature(area: DrawnArea): Record<string, unknown> {
+  const geometry =
+    area.shape === 'point' ? { type: 'Point', coordinates: area.ring[0] } : { type: 'Polygon', coordinates: [[...area.ring, area.ring[0]]] }
+  return {
+    type: 'Feature',
+    geometry,
+    properties: {
+      kind: 'query_area',
+      area_id: area.id,
+      example: area.label,
+      meaning: area.label === 'positive' ? 'more like this' : 'not like this',
+      shape: area.shape,
+      imagery_from: area.dates?.from ?? null,
+      imagery_to: area.dates?.to ?? null,
+      scene: area.scene ?? null,
+    },
+  }
+}
+
+export function toGeoJson(chips: ChipLookup, rows: readonly RankedRow[], query: Record<string, unknown>, areas: readonly DrawnArea[] = []): string {
   const features = rows.map(({ row, rank, score }) => ({
     type: 'Feature',
     geometry: { type: 'Polygon', coordinates: [chips.ring(row)] },
@@ -62,7 +87,7 @@ export function toGeoJson(chips: ChipLookup, rows: readonly RankedRow[], query: 
       source_url: chips.sourceUrl(row),
     },
   }))
-  return JSON.stringify({ type: 'FeatureCollection', query, features })
+  return JSON.stringify({ type: 'FeatureCollection', query, features: [...features, ...areas.map(areaFeature)] })
 }
 
 function csvCell(value: string | number | null): string {

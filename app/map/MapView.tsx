@@ -21,6 +21,8 @@ import { rangeDomain } from '../lib/histogram.ts'
 import { lossKeep } from '../lib/chip-filter.ts'
 import { mapHandle } from './map-handle.ts'
 import type { BasemapId } from '../lib/url-state.ts'
+import { buildAreaLayers } from './area-layers.ts'
+import { DrawControl } from './DrawControl.tsx'
 
 setWorkerUrl(workerUrl)
 
@@ -43,10 +45,29 @@ function viewOf(map: MapLibreMap): MapViewState {
   return { bounds: [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()], zoom: map.getZoom() }
 }
 
+/** The drawn areas, and the chips under the area whose card is hovered or selected. */
+function areaLayers(s: AppState) {
+  const id = s.hoveredArea ?? s.selectedArea
+  const entry = id === null ? undefined : registry.areas.get(id)
+  return buildAreaLayers({
+    areas: s.areas,
+    status: s.areaStatus,
+    chips: registry.chips,
+    highlight: id !== null && entry?.covered && entry.epoch === registry.epoch ? { id, rows: entry.covered } : null,
+    version: `${s.areaVersion}:${Object.values(s.areaStatus)
+      .map((st) => st.state)
+      .join()}:${s.areas.map((a) => a.label).join()}`,
+  })
+}
+
 function currentLayers(s: AppState, view: MapViewState) {
   const chips = registry.chips
-  if (!chips) return []
+  if (!chips) return areaLayers(s)
   const ranking = currentRanking()
+  return [...chipLayers(s, view, chips, ranking), ...areaLayers(s)]
+}
+
+function chipLayers(s: AppState, view: MapViewState, chips: NonNullable<typeof registry.chips>, ranking: ReturnType<typeof currentRanking>) {
   return buildLayers({
     epoch: registry.epoch,
     chips,
@@ -74,6 +95,8 @@ function causeOf(s: AppState, prev: AppState): UpdateCause | null {
   if (s.threshold !== prev.threshold) return 'threshold'
   if (s.colourBy !== prev.colourBy || s.lossFilter !== prev.lossFilter) return 'filter'
   if (s.positives !== prev.positives || s.negatives !== prev.negatives) return 'selection'
+  if (s.areas !== prev.areas || s.areaStatus !== prev.areaStatus || s.areaVersion !== prev.areaVersion || s.hoveredArea !== prev.hoveredArea || s.selectedArea !== prev.selectedArea)
+    return 'selection'
   if (s.hoveredRow !== prev.hoveredRow) return 'hover'
   return null
 }
@@ -133,6 +156,8 @@ export function MapView() {
       onAfterRender: () => frameDrawn(performance.now() - frameStart),
       getCursor: ({ isHovering, isDragging }) => (isDragging ? 'grabbing' : isHovering ? 'pointer' : 'grab'),
       onClick: (info: PickingInfo, event) => {
+        // While drawing an area, clicks place its corners.
+        if (store.getState().drawMode !== null) return
         const row = pickedRow(info)
         if (row === null) return
         const id = registry.chips!.id(row)
@@ -238,7 +263,7 @@ export function MapView() {
     })
     const { fitRequest } = store.getState()
     if (fitRequest) fitTo(fitRequest.bbox)
-    if (registry.chips) redraw('data')
+    if (registry.chips || store.getState().areas.length > 0) redraw('data')
 
     return () => {
       unsubscribe()
@@ -252,6 +277,7 @@ export function MapView() {
     <>
       <div ref={container} className="map" data-testid="map" role="region" aria-label="Map of chips" />
       <ChipTooltip tip={tip} width={size.width} height={size.height} />
+      <DrawControl />
     </>
   )
 }

@@ -1,6 +1,7 @@
 import { useAppStore } from '../state/store.ts'
 import { useLoadedChips } from './use-registry.ts'
 import { UndoRedo } from './UndoRedo.tsx'
+import { AreaList } from './AreaList.tsx'
 
 function ExampleList({ ids, kind }: { ids: string[]; kind: 'positive' | 'negative' }) {
   const removeExample = useAppStore((s) => s.removeExample)
@@ -35,12 +36,14 @@ export function ExamplesSection() {
   const labelMode = useAppStore((s) => s.labelMode)
   const setLabelMode = useAppStore((s) => s.setLabelMode)
   const clearExamples = useAppStore((s) => s.clearExamples)
+  const areas = useAppStore((s) => s.areas)
+  const anyPositive = positives.length > 0 || areas.some((a) => a.label === 'positive')
 
   return (
     <section className="section" aria-labelledby="examples-heading">
       <div className="section-head">
         <h2 id="examples-heading">Examples</h2>
-        {positives.length + negatives.length > 0 && (
+        {positives.length + negatives.length + areas.length > 0 && (
           <button type="button" className="link small" onClick={clearExamples}>
             Clear all
           </button>
@@ -57,11 +60,13 @@ export function ExamplesSection() {
       </div>
       <p className="muted small">
         Click a chip on the map to use it as an example{labelMode === 'positive' ? '; shift-click marks one to steer away from' : ''}. Click it
-        again to remove it. The + and − beside each result and picture do the same.
+        again to remove it. The + and − beside each result and picture do the same. Or draw an area on the map (Draw area, top left): it
+        becomes an example too.
       </p>
       <ExampleList ids={positives} kind="positive" />
       <ExampleList ids={negatives} kind="negative" />
-      {positives.length === 0 && negatives.length > 0 && (
+      <AreaList />
+      {!anyPositive && negatives.length + areas.length > 0 && (
         <p className="hint small" role="status">
           Add at least one “more like this” example to rank the chips.
         </p>

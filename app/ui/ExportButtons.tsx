@@ -38,11 +38,12 @@ export function ExportButtons({ ranking }: { ranking: CurrentRanking }) {
         dataset: s.datasetUrl ?? 'demo',
         positives: s.positives,
         negatives: s.negatives,
+        areas: s.areas.map((a) => `${a.id} (${a.label})`),
         mode: s.mode,
         threshold: s.threshold,
         lossFilter: s.lossFilter,
       }
-      download(`${name}.geojson`, 'application/geo+json', toGeoJson(chips, rows, query))
+      download(`${name}.geojson`, 'application/geo+json', toGeoJson(chips, rows, query, s.areas))
     } else {
       download(`${name}.csv`, 'text/csv', toCsv(chips, rows))
     }

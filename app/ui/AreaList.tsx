@@ -1,0 +1,151 @@
+// The drawn areas among the examples: one small card each with its shape, its label (switchable
+// between "more like this" and "not like this"), where its vector stands (progress with Cancel,
+// what went into it, or why it failed with Retry), and Remove. Hovering or picking a card outlines
+// the chips it covers on the map.
+
+import { useEffect, useRef } from 'react'
+import { describeArea, type DrawnArea } from '../lib/areas/area.ts'
+import { formatBytes } from '../lib/format.ts'
+import { cancelArea, retryArea } from '../services/area-service.ts'
+import { registry } from '../services/registry.ts'
+import { useAppStore, type AreaStatus } from '../state/store.ts'
+
+function bboxOf(ring: readonly [number, number][]): [number, number, number, number] {
+  const xs = ring.map((p) => p[0])
+  const ys = ring.map((p) => p[1])
+  const pad = ring.length === 1 ? 0.01 : 0
+  return [Math.min(...xs) - pad, Math.min(...ys) - pad, Math.max(...xs) + pad, Math.max(...ys) + pad]
+}
+
+function Progress({ step }: { step: NonNullable<AreaStatus['step']> }) {
+  const { loaded, total } = step
+  const known = loaded !== undefined && total !== undefined && total !== null && total > 0
+  const amount = loaded === undefined ? '' : step.step === 'model' || step.step === 'imagery' ? formatBytes(loaded) : String(loaded)
+  const of = known ? ` of ${step.step === 'model' || step.step === 'imagery' ? formatBytes(total) : total}` : ''
+  return (
+    <div className="area-progress">
+      <span>
+        {step.label}
+        {amount ? ` (${amount}${of})` : ''}…
+      </span>
+      {known ? <progress max={total} value={loaded} aria-label={step.label} /> : <progress aria-label={step.label} />}
+    </div>
+  )
+}
+
+function Preview({ id, version }: { id: string; version: number }) {
+  const canvas = useRef<HTMLCanvasElement>(null)
+  const preview = registry.areas.get(id)?.preview
+  useEffect(() => {
+    const c = canvas.current
+    if (!c || !preview) return
+    c.width = preview.width
+    c.height = preview.height
+    c.getContext('2d')?.putImageData(new ImageData(new Uint8ClampedArray(preview.rgba), preview.width, preview.height), 0, 0)
+  }, [preview, version])
+  if (!preview) return null
+  return <canvas ref={canvas} className="area-preview" aria-label="The imagery used, in true colour" role="img" />
+}
+
+function StatusLine({ area, status, version }: { area: DrawnArea; status: AreaStatus | undefined; version: number }) {
+  if (!status) return <p className="area-status muted small">Waiting…</p>
+  if (status.state === 'working')
+    return (
+      <div className="area-status small" role="status">
+        {status.step ? <Progress step={status.step} /> : 'Working…'}{' '}
+        <button type="button" className="link small" onClick={() => cancelArea(area.id)} aria-label={`Cancel area ${area.id}`}>
+          Cancel
+        </button>
+      </div>
+    )
+  if (status.state === 'error')
+    return (
+      <div className="area-status error small" role="alert">
+        <span data-testid="area-message">{status.message}</span>{' '}
+        <button type="button" className="link small" onClick={() => retryArea(area.id)} aria-label={`Retry area ${area.id}`}>
+          Retry
+        </button>
+      </div>
+    )
+  const info = status.info
+  return (
+    <div className="area-status muted small">
+      {info && (
+        <span>
+          {status.mode === 'stored' ? `Mean of ${info.chips} loaded chip${info.chips === 1 ? '' : 's'}` : `Encoded from ${info.chips} chip${info.chips === 1 ? '' : 's'}`}
+          {info.scene ? ` · ${info.scene.id}, ${info.scene.datetime.slice(0, 10)}, ${Math.round(info.scene.cloudCover)} % cloud` : ''}
+          {info.backend ? ` · ${info.backend}` : ''}
+        </span>
+      )}
+      {info?.notes.map((n) => (
+        <span key={n} className="area-note">
+          {' '}
+          {n}
+        </span>
+      ))}
+      <Preview id={area.id} version={version} />
+    </div>
+  )
+}
+
+function AreaCard({ area }: { area: DrawnArea }) {
+  const status = useAppStore((s) => s.areaStatus[area.id])
+  const selected = useAppStore((s) => s.selectedArea === area.id)
+  const version = useAppStore((s) => s.areaVersion)
+  const { setAreaLabel, removeArea, setHoveredArea, setSelectedArea, fitTo } = useAppStore.getState()
+  const other = area.label === 'positive' ? 'negative' : 'positive'
+  return (
+    <li
+      className={`area-card ${area.label}${selected ? ' selected' : ''}`}
+      data-testid="area-card"
+      data-area-id={area.id}
+      data-label={area.label}
+      data-state={status?.state ?? 'waiting'}
+      onMouseEnter={() => setHoveredArea(area.id)}
+      onMouseLeave={() => useAppStore.getState().hoveredArea === area.id && setHoveredArea(null)}
+    >
+      <div className="area-head">
+        <span className={`badge ${area.label}`} aria-hidden="true">
+          {area.label === 'positive' ? '+' : '−'}
+        </span>
+        <button
+          type="button"
+          className="link area-name"
+          aria-pressed={selected}
+          title="Show this area on the map and outline its chips"
+          onClick={() => {
+            setSelectedArea(selected ? null : area.id)
+            fitTo(bboxOf(area.ring))
+          }}
+        >
+          Area {area.id.slice(1)}: {describeArea(area)}
+        </button>
+        <button
+          type="button"
+          className="icon"
+          aria-label={`Use area ${area.id} as ${other === 'positive' ? '“more like this”' : '“not like this”'}`}
+          title={other === 'positive' ? 'Make it “more like this”' : 'Make it “not like this”'}
+          onClick={() => setAreaLabel(area.id, other)}
+        >
+          {other === 'positive' ? '+' : '−'}
+        </button>
+        <button type="button" className="icon" aria-label={`Remove area ${area.id}`} title="Remove" onClick={() => removeArea(area.id)}>
+          ×
+        </button>
+      </div>
+      <StatusLine area={area} status={status} version={version} />
+    </li>
+  )
+}
+
+export function AreaList() {
+  const areas = useAppStore((s) => s.areas)
+  if (areas.length === 0) return null
+  return (
+    <ul className="areas" aria-label="Drawn areas" data-testid="areas">
+      {areas.map((a) => (
+        <AreaCard key={a.id} area={a} />
+      ))}
+    </ul>
+  )
+}
