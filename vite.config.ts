@@ -5,6 +5,18 @@ import { offlineBasemap } from './scripts/vite/offline-basemap.ts'
 
 const root = import.meta.dirname
 
+/**
+ * Cross-origin isolation, so the encoder's WebAssembly may use threads (SharedArrayBuffer).
+ * `credentialless` rather than `require-corp`: cross-origin files a person points the app at
+ * (datasets, tiles, thumbnails) are fetched with CORS and need no Cross-Origin-Resource-Policy
+ * header, and a no-CORS subresource still loads, only without cookies. A deployment sends the
+ * same two headers with its pages; without them the encoder runs on one thread.
+ */
+const ISOLATION_HEADERS = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'credentialless',
+}
+
 export default defineConfig({
   root,
   base: './',
@@ -15,6 +27,6 @@ export default defineConfig({
     sourcemap: true,
     chunkSizeWarningLimit: 2500,
   },
-  server: { port: 5173, open: !process.env.CI && !!process.env.DISPLAY },
-  preview: { port: 4173 },
+  server: { port: 5173, open: !process.env.CI && !!process.env.DISPLAY, headers: ISOLATION_HEADERS },
+  preview: { port: 4173, headers: ISOLATION_HEADERS },
 })

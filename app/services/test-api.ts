@@ -8,6 +8,27 @@ import { mapHandle } from '../map/map-handle.ts'
 import { useAppStore } from '../state/store.ts'
 import type { FileStatus } from '../lib/catalog/load-plan.ts'
 import { snapshotMapStats, type MapStats } from '../map/map-stats.ts'
+import type { BackendChoice, WebGpuFailure } from '../../workers/encoder/client.ts'
+
+/** What encoderSelfTest saw: the test encoder run on its reference inputs in the page's encoder worker. */
+export interface EncoderSelfTest {
+  backend: 'webgpu' | 'wasm'
+  /** The backend of the run (WASM after a WebGPU failure mid-run). */
+  runBackend: 'webgpu' | 'wasm'
+  threads: number
+  fromCache: boolean
+  crossOriginIsolated: boolean
+  loadNotes: string[]
+  runNotes: string[]
+  dims: number[]
+  output: number[]
+  /** Largest absolute difference from PyTorch's output in reference.json. */
+  maxAbsDiff: number
+  /** Progress reports of the download, in bytes. */
+  progress: { loaded: number; total: number | null }[]
+  /** session.run time in the worker of each run, ms, in order (the first one warms up). */
+  times: number[]
+}
 
 export interface ChipfinderTestApi {
   /** True once chips are on the map, nothing is loading, and the map has finished drawing. */
@@ -29,6 +50,12 @@ export interface ChipfinderTestApi {
    * per kind of change, ranking-stored → drawn latencies, frames (app/map/map-stats.ts).
    */
   mapStats(): MapStats
+  /**
+   * Load the bundled test encoder in the page's encoder worker (the real one: the app's own
+   * model and onnxruntime files) on `backend`, run its reference inputs and compare with
+   * PyTorch's output. `failWebGpu` pretends WebGPU fails there, to see the fallback.
+   */
+  encoderSelfTest(backend: BackendChoice, options?: { failWebGpu?: WebGpuFailure; batch?: number; runs?: number; maxThreads?: number }): Promise<EncoderSelfTest>
 }
 
 declare global {
@@ -81,6 +108,45 @@ export function installTestApi(): void {
       )
     },
     mapStats: snapshotMapStats,
+    async encoderSelfTest(backend, options = {}) {
+      // Loaded on first use: none of this is needed until a test (or a curious person) asks.
+      const [{ getEncoderClient }, { maxAbsDiff, referenceFeeds }, { TEST_ENCODER, testEncoderReference }] = await Promise.all([
+        import('../../workers/encoder/client.ts'),
+        import('../lib/encoder/reference-inputs.ts'),
+        import('./models.ts'),
+      ])
+      const ref = await testEncoderReference()
+      const client = getEncoderClient()
+      const progress: EncoderSelfTest['progress'] = []
+      const loaded = await client.load(TEST_ENCODER.source!, backend, {
+        onProgress: (p) => progress.push(p),
+        failWebGpu: options.failWebGpu ?? null,
+        maxThreads: options.maxThreads ?? null,
+      })
+      const batch = options.batch ?? ref.shape[0]
+      let run = await client.run(referenceFeeds(ref, batch), TEST_ENCODER.manifest.output.name)
+      const runNotes = [...run.notes]
+      const times = [run.ms]
+      for (let i = 1; i < (options.runs ?? 1); i++) {
+        run = await client.run(referenceFeeds(ref, batch), TEST_ENCODER.manifest.output.name)
+        times.push(run.ms)
+      }
+      const rows = Math.min(batch, ref.shape[0])
+      return {
+        backend: loaded.backend,
+        runBackend: run.backend,
+        threads: loaded.threads,
+        fromCache: loaded.fromCache,
+        crossOriginIsolated: window.crossOriginIsolated,
+        loadNotes: loaded.notes,
+        runNotes,
+        dims: run.dims,
+        output: Array.from(run.output),
+        maxAbsDiff: maxAbsDiff(run.output.subarray(0, rows * 64), ref.embeddings.slice(0, rows)),
+        progress,
+        times,
+      }
+    },
   }
   window.__chipfinder = Object.freeze(api)
 }

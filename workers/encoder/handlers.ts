@@ -116,7 +116,9 @@ export function createEncoderHandlers(env: EncoderEnvironment): Handlers<Encoder
 
   async function create(o: Ort, bytes: Uint8Array, backend: Backend, fail: WebGpuFailure | null): Promise<Session> {
     if (backend === 'webgpu' && fail === 'create') throw new Error('WebGPU failure simulated for a test')
-    return o.InferenceSession.create(bytes, { executionProviders: [backend], graphOptimizationLevel: 'all' })
+    // Severity 3 (errors only): onnxruntime's warnings reach console.error through Emscripten,
+    // e.g. that it placed shape operators on the CPU beside WebGPU, which is by design.
+    return o.InferenceSession.create(bytes, { executionProviders: [backend], graphOptimizationLevel: 'all', logSeverityLevel: 3 })
   }
 
   async function release(): Promise<void> {
