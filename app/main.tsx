@@ -5,7 +5,8 @@ import { createSearchClient } from '../workers/search/client.ts'
 import { createDecodePool } from '../workers/decode/pool.ts'
 import { startDatasetService } from './services/dataset-service.ts'
 import { startRankingService } from './services/ranking-service.ts'
-import { startAreaService } from './services/area-service.ts'
+import { setEncoderEmbedder, startAreaService } from './services/area-service.ts'
+import { encoderEmbedder } from './services/area-encoder.ts'
 import { readUrlIntoStore, startUrlSync } from './services/url-sync.ts'
 import { installTestApi } from './services/test-api.ts'
 import './styles.css'
@@ -18,6 +19,7 @@ startUrlSync()
 const search = createSearchClient()
 const ranking = startRankingService(search)
 startAreaService(search)
+setEncoderEmbedder(encoderEmbedder())
 const service = startDatasetService({ search, pool: createDecodePool(), ranking, demoUrl: DEMO_URL })
 installTestApi()
 

@@ -91,6 +91,8 @@ export function startDatasetService(deps: { search: SearchClient; pool: DecodePo
   let localFile: File | null = null
   /** The picker entry being opened, so its title and model go with its URL. */
   let pendingEntry: CatalogEntry | null = null
+  /** The model and STAC API of the dataset being opened (its catalog entry's); registry.datasetModel once it opens. */
+  let openingModel: { modelId: string | null; stac: string | null } = { modelId: null, stac: null }
   let progressByFile = new Map<string, number>()
   let batch = { done: 0, total: 0 }
 
@@ -117,6 +119,7 @@ export function startDatasetService(deps: { search: SearchClient; pool: DecodePo
     registry.chips = new ChipCollection()
     registry.files = files
     registry.ranking = null
+    registry.datasetModel = openingModel
     progressByFile = new Map()
     batch = { done: 0, total: 0 }
     open = { epoch, kind, title, dims: model.dims, modelLabel: model.name, identity: null, dates: new Set(), loadedBytes: 0, pendingBytes: 0 }
@@ -470,12 +473,14 @@ export function startDatasetService(deps: { search: SearchClient; pool: DecodePo
 
   function openCurrent(): void {
     if (localFile) {
+      openingModel = { modelId: null, stac: null }
       void openSingleFile({ kind: 'file', file: localFile, fileName: localFile.name }, localFile.name)
       return
     }
     const url = store.getState().datasetUrl ?? demoUrl
     const entry = pendingEntry?.href === url ? pendingEntry : (builtinEntry(url, demoUrl) ?? store.getState().catalog?.entries.find((e) => e.href === url))
     pendingEntry = null
+    openingModel = { modelId: entry?.modelId ?? null, stac: entry?.stac ?? null }
     if (entry) openUrl(url, entry.title, { name: entry.modelName, dims: entry.dims }, entry.layout)
     else openUrl(url)
   }
@@ -498,6 +503,7 @@ export function startDatasetService(deps: { search: SearchClient; pool: DecodePo
   return {
     openLocalFile(file) {
       localFile = file
+      openingModel = { modelId: null, stac: null }
       store.setState({ localFileName: file.name, pickerOpen: false })
       void openSingleFile({ kind: 'file', file, fileName: file.name }, file.name)
     },

@@ -19,7 +19,13 @@ export interface BundledModel {
 export function modelSource(manifest: ModelManifest, emittedUrl: string | null): ModelSource {
   const base = typeof location !== 'undefined' ? location.href : undefined
   const url = emittedUrl ?? manifest.url
-  return { id: manifest.id, url: new URL(url, base).href, sha256: manifest.sha256, bytes: manifest.bytes }
+  let href = url
+  try {
+    href = new URL(url, base).href
+  } catch {
+    // A relative URL with no page to resolve it against (unit tests in Node): keep it as it is.
+  }
+  return { id: manifest.id, url: href, sha256: manifest.sha256, bytes: manifest.bytes }
 }
 
 const testEncoderManifest = parseManifest(testEncoderJson)

@@ -99,7 +99,7 @@ export interface AreaStatus {
   /** What went into the vector (state 'ready'). */
   info?: {
     chips: number
-    scene?: { id: string; datetime: string; cloudCover: number }
+    scene?: { id: string; datetime: string; cloudCover: number | null }
     backend?: string
     notes: string[]
   }
@@ -127,6 +127,8 @@ export interface AreasSlice {
   areaVersion: number
   /** The drawing tool in use on the map; null when the map is in its usual click-to-label mode. */
   drawMode: 'rectangle' | 'polygon' | 'point' | null
+  /** Where the encoder runs (encoder mode): WebGPU where the browser has it ('auto'), or the one the person picked. */
+  encoderBackend: 'auto' | 'webgpu' | 'wasm'
   /** Area whose card is under the pointer (its chips are outlined on the map). */
   hoveredArea: string | null
   /** Area whose card was last picked (its chips stay outlined). */
@@ -192,6 +194,7 @@ export interface Actions {
   /** Say that a vector in registry.areas changed. */
   bumpAreaVersion(): void
   setDrawMode(mode: AreasSlice['drawMode']): void
+  setEncoderBackend(backend: AreasSlice['encoderBackend']): void
   setHoveredArea(id: string | null): void
   setSelectedArea(id: string | null): void
   /** Take back the last labelling step. */
@@ -277,6 +280,7 @@ export const useAppStore = create<AppState>()((set, get) => {
     areaStatus: {},
     areaVersion: 0,
     drawMode: null,
+    encoderBackend: 'auto',
     hoveredArea: null,
     selectedArea: null,
 
@@ -342,6 +346,7 @@ export const useAppStore = create<AppState>()((set, get) => {
       }),
     bumpAreaVersion: () => set((s) => ({ areaVersion: s.areaVersion + 1 })),
     setDrawMode: (drawMode) => set({ drawMode }),
+    setEncoderBackend: (encoderBackend) => set({ encoderBackend }),
     setHoveredArea: (hoveredArea) => set({ hoveredArea }),
     setSelectedArea: (selectedArea) => set({ selectedArea }),
     undo: () => {

@@ -73,7 +73,7 @@ function StatusLine({ area, status, version }: { area: DrawnArea; status: AreaSt
       {info && (
         <span>
           {status.mode === 'stored' ? `Mean of ${info.chips} loaded chip${info.chips === 1 ? '' : 's'}` : `Encoded from ${info.chips} chip${info.chips === 1 ? '' : 's'}`}
-          {info.scene ? ` · ${info.scene.id}, ${info.scene.datetime.slice(0, 10)}, ${Math.round(info.scene.cloudCover)} % cloud` : ''}
+          {info.scene ? ` · ${info.scene.id}, ${info.scene.datetime.slice(0, 10)}, ${info.scene.cloudCover === null ? 'cloud cover unknown' : `${Math.round(info.scene.cloudCover)} % cloud`}` : ''}
           {info.backend ? ` · ${info.backend}` : ''}
         </span>
       )}
