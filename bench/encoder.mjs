@@ -15,6 +15,7 @@
 // at 256 px costs on a real GPU needs an export script and a machine with a GPU: not measured.
 import { spawn } from 'node:child_process'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { cpus, loadavg } from 'node:os'
 import { createServer } from 'node:http'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -147,12 +148,14 @@ try {
       const ms = median(r.times.slice(1)) / batch
       const threads = config.backend === 'wasm' ? `, ${r.threads} thread${r.threads === 1 ? '' : 's'}` : ''
       const name = `encoder test-encoder: ${config.label}, batch ${batch}`
+      // Threads only help when the cores are free: say how busy the machine was.
+      const load = `load average ${loadavg()[0].toFixed(1)} on ${cpus().length} cores`
       perChip[`${config.backend}-${config.maxThreads ?? 'n'}-${batch}`] = ms
       records.push({
         name,
         value: ms,
         unit: 'ms/chip',
-        note: `session.run in the worker, median of ${runs} runs after one warm-up${threads}; 10×256×256 inputs, 64-d output; max |Δ| vs PyTorch ${r.maxAbsDiff.toExponential(1)}`,
+        note: `session.run in the worker, median of ${runs} runs after one warm-up${threads}; 10×256×256 inputs, 64-d output; max |Δ| vs PyTorch ${r.maxAbsDiff.toExponential(1)}; ${load}`,
       })
       log(`${name}: ${ms.toFixed(1)} ms/chip (${r.times.map((t) => t.toFixed(0)).join(', ')} ms per run)`)
     }
