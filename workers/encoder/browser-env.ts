@@ -7,6 +7,7 @@
 // Emscripten loader, also the script of its pthread workers) and .jsep.wasm (28 MB). Every
 // build of 1.30 has SIMD; threads need SharedArrayBuffer, so cross-origin isolation.
 
+/// <reference types="vite/client" />
 import jsepMjsUrl from 'onnxruntime-web/ort-wasm-simd-threaded.jsep.mjs?url'
 import jsepWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.jsep.wasm?url'
 import { probeNavigatorGpu, type EncoderEnvironment } from './handlers.ts'
