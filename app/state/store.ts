@@ -326,7 +326,8 @@ export const useAppStore = create<AppState>()((set, get) => {
     setAreaLabel: (id, to) => label({ areas: get().areas.map((a) => (a.id === id ? { ...a, label: to } : a)) }),
     setAreaDates: (id, dates) =>
       editArea(id, (a) => {
-        const { dates: _old, ...rest } = a
+        // Other dates are a new search: the scene picked for the old ones goes.
+        const { dates: _old, scene: _scene, ...rest } = a
         return dates ? { ...rest, dates } : rest
       }),
     setAreaScene: (id, scene) =>

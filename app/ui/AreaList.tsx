@@ -3,7 +3,7 @@
 // what went into it, or why it failed with Retry), and Remove. Hovering or picking a card outlines
 // the chips it covers on the map.
 
-import { useEffect, useRef } from 'react'
+import { useEffect, useRef, useState } from 'react'
 import { describeArea, type DrawnArea } from '../lib/areas/area.ts'
 import { formatBytes } from '../lib/format.ts'
 import { cancelArea, retryArea } from '../services/area-service.ts'
@@ -88,6 +88,34 @@ function StatusLine({ area, status, version }: { area: DrawnArea; status: AreaSt
   )
 }
 
+/** The imagery dates of an area in encoder mode: shown, and changeable (a new search). Keyed by
+ * the area's dates, so the dates the search settles on (after the first run) show afresh. */
+function AreaDates({ area }: { area: DrawnArea }) {
+  const setAreaDates = useAppStore((s) => s.setAreaDates)
+  const [from, setFrom] = useState(area.dates?.from ?? '')
+  const [to, setTo] = useState(area.dates?.to ?? '')
+  const valid = /^\d{4}-\d{2}-\d{2}$/.test(from) && /^\d{4}-\d{2}-\d{2}$/.test(to) && from <= to
+  const changed = from !== (area.dates?.from ?? '') || to !== (area.dates?.to ?? '')
+  return (
+    <form
+      className="area-dates small"
+      onSubmit={(e) => {
+        e.preventDefault()
+        if (valid) setAreaDates(area.id, { from, to })
+      }}
+    >
+      <span>Imagery from</span>{' '}
+      <input type="date" value={from} max={to || undefined} onChange={(e) => setFrom(e.target.value)} aria-label={`Imagery of area ${area.id.slice(1)} from`} />{' '}
+      <span>to</span>{' '}
+      <input type="date" value={to} min={from || undefined} onChange={(e) => setTo(e.target.value)} aria-label={`Imagery of area ${area.id.slice(1)} to`} />{' '}
+      <button type="submit" className="small" disabled={!valid || !changed}>
+        Search these dates
+      </button>
+      {!valid && (from || to) ? <span className="error"> Pick a start date on or before the end date.</span> : null}
+    </form>
+  )
+}
+
 function AreaCard({ area }: { area: DrawnArea }) {
   const status = useAppStore((s) => s.areaStatus[area.id])
   const selected = useAppStore((s) => s.selectedArea === area.id)
@@ -134,6 +162,7 @@ function AreaCard({ area }: { area: DrawnArea }) {
         </button>
       </div>
       <StatusLine area={area} status={status} version={version} />
+      {status?.mode === 'encoder' && status.state !== 'working' && <AreaDates key={`${area.dates?.from}|${area.dates?.to}`} area={area} />}
     </li>
   )
 }

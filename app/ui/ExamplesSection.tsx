@@ -2,6 +2,7 @@ import { useAppStore } from '../state/store.ts'
 import { useLoadedChips } from './use-registry.ts'
 import { UndoRedo } from './UndoRedo.tsx'
 import { AreaList } from './AreaList.tsx'
+import { AreaModeNote } from './AreaModeNote.tsx'
 
 function ExampleList({ ids, kind }: { ids: string[]; kind: 'positive' | 'negative' }) {
   const removeExample = useAppStore((s) => s.removeExample)
@@ -66,6 +67,7 @@ export function ExamplesSection() {
       <ExampleList ids={positives} kind="positive" />
       <ExampleList ids={negatives} kind="negative" />
       <AreaList />
+      <AreaModeNote />
       {!anyPositive && negatives.length + areas.length > 0 && (
         <p className="hint small" role="status">
           Add at least one “more like this” example to rank the chips.
