@@ -22,6 +22,14 @@ const TOOLS: { tool: Tool; label: string; hint: string }[] = [
 
 const LINE = '#ffcc00'
 
+/** When the last shape was finished: the click that finished it must not also label a chip. */
+let finishedAt = -Infinity
+
+/** True just after a shape was finished (the map ignores that click). */
+export function justFinishedDrawing(): boolean {
+  return performance.now() - finishedAt < 500
+}
+
 /** The drawn feature as an area outline: lon/lat, open ring (one vertex for a point). */
 function ringOf(feature: GeoJSONStoreFeatures): [number, number][] | null {
   const g = feature.geometry
@@ -76,6 +84,7 @@ function useTerraDraw(): void {
       d.setMode(next)
       tool = next
       d.on('finish', (id) => {
+        finishedAt = performance.now()
         const feature = d.getSnapshotFeature(id)
         // Drawn by the area layers from now on.
         d.removeFeatures([id])

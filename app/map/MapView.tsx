@@ -22,7 +22,7 @@ import { lossKeep } from '../lib/chip-filter.ts'
 import { mapHandle } from './map-handle.ts'
 import type { BasemapId } from '../lib/url-state.ts'
 import { buildAreaLayers } from './area-layers.ts'
-import { DrawControl } from './DrawControl.tsx'
+import { DrawControl, justFinishedDrawing } from './DrawControl.tsx'
 
 setWorkerUrl(workerUrl)
 
@@ -157,7 +157,7 @@ export function MapView() {
       getCursor: ({ isHovering, isDragging }) => (isDragging ? 'grabbing' : isHovering ? 'pointer' : 'grab'),
       onClick: (info: PickingInfo, event) => {
         // While drawing an area, clicks place its corners.
-        if (store.getState().drawMode !== null) return
+        if (store.getState().drawMode !== null || justFinishedDrawing()) return
         const row = pickedRow(info)
         if (row === null) return
         const id = registry.chips!.id(row)

@@ -23,6 +23,9 @@ export class AppPage {
   readonly suggestionItems: Locator
   readonly undoButton: Locator
   readonly redoButton: Locator
+  /** The drawing tools over the map, and the drawn areas' cards among the examples. */
+  readonly drawTools: Locator
+  readonly areaCards: Locator
 
   constructor(readonly page: Page) {
     this.datasetLabel = page.getByTestId('dataset-label')
@@ -39,6 +42,49 @@ export class AppPage {
     this.suggestionItems = this.suggestions.getByTestId('gallery-item')
     this.undoButton = page.getByRole('group', { name: 'Undo and redo labels' }).getByRole('button', { name: /^Undo/ })
     this.redoButton = page.getByRole('group', { name: 'Undo and redo labels' }).getByRole('button', { name: /^Redo/ })
+    this.drawTools = page.getByRole('toolbar', { name: 'Draw an area' })
+    this.areaCards = page.getByTestId('area-card')
+  }
+
+  /** The card of a drawn area ('a1', …). */
+  areaCard(id: string): Locator {
+    return this.page.locator(`[data-testid="area-card"][data-area-id="${id}"]`)
+  }
+
+  /** Pick a drawing tool: 'Rectangle', 'Polygon' or 'Point'. */
+  async chooseDrawTool(name: 'Rectangle' | 'Polygon' | 'Point'): Promise<void> {
+    await this.drawTools.getByRole('button', { name, exact: true }).click()
+    await expect(this.drawTools.getByRole('button', { name, exact: true })).toHaveAttribute('aria-pressed', 'true')
+  }
+
+  /** Draw a rectangle with the mouse, as a person would: click one corner, move, click the opposite corner. */
+  async drawRectangle(from: { x: number; y: number }, to: { x: number; y: number }): Promise<void> {
+    await this.chooseDrawTool('Rectangle')
+    await this.page.mouse.click(from.x, from.y)
+    await this.page.mouse.move((from.x + to.x) / 2, (from.y + to.y) / 2, { steps: 4 })
+    await this.page.mouse.move(to.x, to.y, { steps: 4 })
+    await this.page.mouse.click(to.x, to.y)
+  }
+
+  /** Draw a polygon with the mouse: a click on each corner, then on the first corner again to close it. */
+  async drawPolygon(corners: { x: number; y: number }[]): Promise<void> {
+    await this.chooseDrawTool('Polygon')
+    for (const p of [...corners, corners[0]!]) {
+      await this.page.mouse.move(p.x, p.y, { steps: 3 })
+      await this.page.mouse.click(p.x, p.y)
+    }
+  }
+
+  /** Ids of the loaded chips whose centres lie inside a screen rectangle. */
+  async chipsInside(a: { x: number; y: number }, b: { x: number; y: number }): Promise<string[]> {
+    return this.page.evaluate(
+      ([x0, y0, x1, y1]: number[]) =>
+        window.__chipfinder!.chipIds().filter((id) => {
+          const p = window.__chipfinder!.chipScreenPoint(id)
+          return p !== null && p.x > x0! && p.x < x1! && p.y > y0! && p.y < y1!
+        }),
+      [Math.min(a.x, b.x), Math.min(a.y, b.y), Math.max(a.x, b.x), Math.max(a.y, b.y)],
+    )
   }
 
   /** Open the app with a query string. The offline basemap keeps every test off the internet. */
