@@ -32,9 +32,25 @@ const full: UrlState = {
       scene: 'S2B_x',
     },
   ],
+  model: 'chipfinder-test-encoder-v1',
+  stac: 'http://127.0.0.1:4180/stac',
 }
 
 describe('url-state', () => {
+  it('carries the model and STAC API with areas, validated', () => {
+    const search = encodeUrlState(full)
+    expect(search).toContain('model=chipfinder-test-encoder-v1&stac=http://127.0.0.1:4180/stac')
+    // Without areas they say nothing, so they are left out.
+    expect(encodeUrlState({ ...full, areas: [] })).not.toContain('model=')
+    const hostile = decodeUrlState('?v=2&model=%3Cimg%20src%3Dx%3E&stac=javascript:alert(1)')
+    expect(hostile.state.model).toBeNull()
+    expect(hostile.state.stac).toBeNull()
+    expect(hostile.problems).toEqual([
+      'The model “<img src=x>” was ignored: it is not a model name.',
+      'The imagery catalogue “javascript:alert(1)” was ignored: only http:// and https:// links can be used.',
+    ])
+  })
+
   it('round-trips a full state', () => {
     const search = encodeUrlState(full)
     expect(decodeUrlState(search)).toEqual({ state: full, problems: [] })

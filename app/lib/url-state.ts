@@ -3,7 +3,10 @@
 // Version 2:
 //   ?v=2&dataset=<http(s) url>&positive=<id>,<id>&negative=<id>&mode=centred|raw
 //    &method=mean|max|classifier&threshold=<number>&basemap=satellite|plain|offline
-//    &areas=<area>;<area>
+//    &areas=<area>;<area>&model=<model id>&stac=<http(s) url>
+// `model` and `stac` say which encoder and which STAC API (imagery) the dataset's drawn areas
+// use, when its catalog entry named them (app/services/area-mode.ts): a link to the dataset's file
+// alone doesn't carry them. Both are written only with areas.
 // Version 1 (links without `v` are version 1 too) is the same without `areas`, and still reads.
 // A link says the lowest version that describes it: v=1 without areas (so an older app opens it
 // without a warning), v=2 with them.
@@ -53,6 +56,10 @@ export interface UrlState {
   basemap: BasemapId
   /** Areas drawn as examples, in the order they were drawn. */
   areas: UrlArea[]
+  /** The dataset's model (a manifest id), when its catalog entry named one; null otherwise. */
+  model: string | null
+  /** The STAC API (http(s)) the areas' imagery comes from, when the catalog entry named one. */
+  stac: string | null
 }
 
 export const DEFAULT_URL_STATE: UrlState = Object.freeze({
@@ -64,6 +71,8 @@ export const DEFAULT_URL_STATE: UrlState = Object.freeze({
   threshold: null,
   basemap: 'satellite',
   areas: [],
+  model: null,
+  stac: null,
 }) as UrlState
 
 export const LIMITS = { urlLength: 2048, idLength: 256, examples: 500 } as const
@@ -213,6 +222,17 @@ export function decodeUrlState(search: string): DecodedUrlState {
 
   if (q.has('areas')) state.areas = decodeAreas(q.get('areas')!, problems)
 
+  const model = q.has('model') ? safeDecode(q.get('model')!) : null
+  if (model !== null) {
+    if (MODEL_ID.test(model)) state.model = model
+    else problems.push(`The model ${quoteForMessage(model)} was ignored: it is not a model name.`)
+  }
+  const stac = q.has('stac') ? safeDecode(q.get('stac')!) : null
+  if (stac) {
+    if (isOpenableUrl(stac)) state.stac = stac
+    else problems.push(`The imagery catalogue ${quoteForMessage(stac)} was ignored: only http:// and https:// links can be used.`)
+  }
+
   return { state, problems }
 }
 
@@ -231,7 +251,11 @@ export function encodeUrlState(state: UrlState): string {
   if (state.method !== DEFAULT_URL_STATE.method) parts.push(`method=${state.method}`)
   if (state.threshold !== null) parts.push(`threshold=${roundThreshold(state.threshold)}`)
   if (state.basemap !== DEFAULT_URL_STATE.basemap) parts.push(`basemap=${state.basemap}`)
-  if (state.areas.length) parts.push(`areas=${encodeAreas(state.areas)}`)
+  if (state.areas.length) {
+    parts.push(`areas=${encodeAreas(state.areas)}`)
+    if (state.model !== null) parts.push(`model=${encodeValue(state.model)}`)
+    if (state.stac !== null) parts.push(`stac=${encodeValue(state.stac)}`)
+  }
   if (parts.length === 0) return ''
   return `?v=${state.areas.length ? URL_STATE_VERSION : 1}&${parts.join('&')}`
 }
@@ -245,6 +269,8 @@ const SHAPE_CODES: Record<AreaShape, string> = { rectangle: 'box', polygon: 'pol
 const SHAPES_BY_CODE = new Map(Object.entries(SHAPE_CODES).map(([shape, code]) => [code, shape as AreaShape]))
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/
 const SCENE_ID = /^[A-Za-z0-9_.-]{1,128}$/
+/** A model id as manifests name them (models/<id>/manifest.json). */
+const MODEL_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/
 
 function isIsoDate(s: string): boolean {
   if (!ISO_DATE.test(s)) return false

@@ -12,7 +12,6 @@
 
 import { useAppStore } from '../state/store.ts'
 import { BUNDLED_MODELS, type BundledModel } from './models.ts'
-import { registry } from './registry.ts'
 
 export interface AreaModeChoice {
   mode: 'stored' | 'encoder'
@@ -64,10 +63,10 @@ export function chooseAreaMode(facts: DatasetModelFacts, models: readonly Bundle
 
 /** The facts about the open dataset. */
 export function openDatasetFacts(): DatasetModelFacts {
-  const summary = useAppStore.getState().summary
+  const { summary, datasetModel } = useAppStore.getState()
   return {
-    catalogModel: registry.datasetModel.modelId,
-    catalogStac: registry.datasetModel.stac,
+    catalogModel: datasetModel.modelId,
+    catalogStac: datasetModel.stac,
     sourceModel: summary?.sourceModel ?? null,
     dims: summary?.dims ?? null,
   }

@@ -91,8 +91,10 @@ export function startDatasetService(deps: { search: SearchClient; pool: DecodePo
   let localFile: File | null = null
   /** The picker entry being opened, so its title and model go with its URL. */
   let pendingEntry: CatalogEntry | null = null
-  /** The model and STAC API of the dataset being opened (its catalog entry's); registry.datasetModel once it opens. */
+  /** The model and STAC API of the dataset being opened (its catalog entry's); the store's datasetModel once it opens. */
   let openingModel: { modelId: string | null; stac: string | null } = { modelId: null, stac: null }
+  /** The dataset the page was opened on, and the model and STAC API its link named (a link has no catalog entry). */
+  const fromLink = { url: store.getState().datasetUrl, model: store.getState().datasetModel }
   let progressByFile = new Map<string, number>()
   let batch = { done: 0, total: 0 }
 
@@ -119,7 +121,6 @@ export function startDatasetService(deps: { search: SearchClient; pool: DecodePo
     registry.chips = new ChipCollection()
     registry.files = files
     registry.ranking = null
-    registry.datasetModel = openingModel
     progressByFile = new Map()
     batch = { done: 0, total: 0 }
     open = { epoch, kind, title, dims: model.dims, modelLabel: model.name, identity: null, dates: new Set(), loadedBytes: 0, pendingBytes: 0 }
@@ -135,6 +136,7 @@ export function startDatasetService(deps: { search: SearchClient; pool: DecodePo
       loadedBytes: 0,
       coverageVersion: s.coverageVersion + 1,
       fileCounts: countFiles(),
+      datasetModel: openingModel,
     }))
     return open
   }
@@ -480,7 +482,11 @@ export function startDatasetService(deps: { search: SearchClient; pool: DecodePo
     const url = store.getState().datasetUrl ?? demoUrl
     const entry = pendingEntry?.href === url ? pendingEntry : (builtinEntry(url, demoUrl) ?? store.getState().catalog?.entries.find((e) => e.href === url))
     pendingEntry = null
-    openingModel = { modelId: entry?.modelId ?? null, stac: entry?.stac ?? null }
+    openingModel = entry
+      ? { modelId: entry.modelId ?? null, stac: entry.stac ?? null }
+      : store.getState().datasetUrl === fromLink.url
+        ? fromLink.model
+        : { modelId: null, stac: null }
     if (entry) openUrl(url, entry.title, { name: entry.modelName, dims: entry.dims }, entry.layout)
     else openUrl(url)
   }

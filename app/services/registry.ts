@@ -41,15 +41,12 @@ export const registry: {
   ranking: CurrentRanking | null
   /** Drawn areas' vectors by area id; the store's areaVersion says when they changed. */
   areas: Map<string, AreaVectorEntry>
-  /** The open dataset's model and imagery source, as its catalog entry names them (app/services/area-mode.ts). */
-  datasetModel: { modelId: string | null; stac: string | null }
 } = {
   epoch: 0,
   chips: null,
   files: [],
   ranking: null,
   areas: new Map(),
-  datasetModel: { modelId: null, stac: null },
 }
 
 /** The ranking, if it belongs to the loaded dataset. */

@@ -17,6 +17,8 @@ function shareableState(s: AppState): UrlState {
     basemap: s.basemap,
     // Ids are not shared: a link's areas are numbered a1, a2, … in order when it is opened.
     areas: s.areas.map(({ id: _id, ...area }) => area),
+    model: s.datasetModel.modelId,
+    stac: s.datasetModel.stac,
   }
 }
 
@@ -31,6 +33,7 @@ export function readUrlIntoStore(search: string): void {
     threshold: state.threshold,
     basemap: state.basemap,
     areas: state.areas.map((area, i) => ({ ...area, id: `a${i + 1}` })),
+    datasetModel: { modelId: state.model, stac: state.stac },
   })
   if (problems.length > 0) useAppStore.getState().notify('warning', `Part of this link was ignored. ${problems.join(' ')}`)
 }
@@ -58,6 +61,7 @@ export function startUrlSync(): () => void {
       s.threshold !== prev.threshold ||
       s.basemap !== prev.basemap ||
       s.areas !== prev.areas ||
+      s.datasetModel !== prev.datasetModel ||
       s.localFileName !== prev.localFileName
     if (!changed) return
     if (timer !== null) clearTimeout(timer)

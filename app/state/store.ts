@@ -76,6 +76,8 @@ export interface DatasetSlice {
   catalog: { url: string | null; entries: CatalogEntry[] } | null
   /** A request for the map to show an area; seq makes repeated requests distinct. */
   fitRequest: { bbox: BBox; seq: number } | null
+  /** The open dataset's model (a manifest id) and imagery STAC API, as its catalog entry (or the link) named them; drawn areas use them (app/services/area-mode.ts). */
+  datasetModel: { modelId: string | null; stac: string | null }
 }
 
 /** One step of making an area's vector, as its card shows it. */
@@ -269,6 +271,7 @@ export const useAppStore = create<AppState>()((set, get) => {
     loadedBytes: 0,
     catalog: null,
     fitRequest: null,
+    datasetModel: { modelId: null, stac: null },
 
     positives: [],
     negatives: [],
