@@ -49,6 +49,17 @@ if (process.env.E2E_SKIP_BUILD === '1') {
   }
 }
 
+// The synthetic encoder set (a scene written by /usr/bin/python3 with numpy and tifffile, its chips
+// embedded by the test encoder) is made here, once and cached, so that the data server's start
+// limit never has to include it. Without it the encoder-mode specs fail and say why.
+try {
+  const { writeEncoderSet } = await import('./make-encoder-set.mjs')
+  const set = await writeEncoderSet({ log: (line) => console.log(`[run-e2e] ${line}`) })
+  console.log(`[run-e2e] encoder set: ${set.rows} chips in ${set.dir}`)
+} catch (error) {
+  console.error(`[run-e2e] could not make the synthetic encoder set: ${error instanceof Error ? error.message : String(error)}`)
+}
+
 process.exitCode = await run(['npx', 'playwright', 'test', ...process.argv.slice(2)], {
   ...process.env,
   CHROMIUM_PATH: chromium,
