@@ -5,6 +5,28 @@ import { parseCatalog, type CatalogEntry } from '../lib/catalog/catalog.ts'
 
 const SOURCE_COOP = 'https://data.source.coop'
 
+/**
+ * `npm start`'s drawing demo: a synthetic Sentinel-2 scene whose chips the test encoder embedded,
+ * with a local STAC API over its COGs (scripts/vite/demo-data.ts makes and serves them in dev;
+ * a static build has no Python to make them, so the entry is dev-only). Drawing there runs the
+ * whole encoder mode offline.
+ */
+function drawingDemo(demoUrl: string): object[] {
+  if (!import.meta.env?.DEV) return []
+  const base = new URL('../../', demoUrl)
+  return [
+    {
+      id: 'drawing-demo',
+      title: 'Demo: draw an area (synthetic scene, test encoder, offline)',
+      description: 'A synthetic Sentinel-2 scene with four planted lakes. Draw inside one: the test encoder runs in your browser on the scene’s imagery and finds the others.',
+      href: new URL('demo/encoder/chipfinder-test-s2.parquet', base).href,
+      layout: 'file',
+      model: 'chipfinder-test-encoder-v1',
+      stac: new URL('demo/stac', base).href,
+    },
+  ]
+}
+
 export function builtinCatalog(demoUrl: string): CatalogEntry[] {
   return parseCatalog(
     {
@@ -20,6 +42,7 @@ export function builtinCatalog(demoUrl: string): CatalogEntry[] {
           licence: 'ODC-BY-1.0',
           attribution: 'Clay embeddings, Clay / Radiant Earth',
         },
+        ...drawingDemo(demoUrl),
         {
           id: 'clay-v0',
           title: 'Clay v0, global (Sentinel-2)',
