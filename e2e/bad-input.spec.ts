@@ -30,6 +30,8 @@ const CASES: BadCase[] = [
   file('no-geometry.parquet', /geometry|footprint/i),
 ]
 
+const DEMO_AFTER = new Set(['404', 'no CORS', 'truncated body', 'not-parquet.parquet', 'all-nan.parquet'])
+
 test.describe('a dataset link that cannot be opened', () => {
   test.use({ allowedConsoleErrors: anyOf(FAILED_RESOURCE, CORS_BLOCKED) })
 
@@ -42,6 +44,10 @@ test.describe('a dataset link that cannot be opened', () => {
       await expect(app.loadError).toContainText(c.message)
       await expect(app.positives).toHaveCount(1)
       await expect(page).toHaveURL(new RegExp(`positive=${POSITIVE}`))
+      await expect(page.getByRole('button', { name: 'Open the demo' })).toBeVisible()
+      // Going back to the demo works the same after every failure (the open is atomic whatever
+      // broke it): shown once each for a server's answer, the network, and the file's content.
+      if (!DEMO_AFTER.has(c.name)) return
 
       await page.getByRole('button', { name: 'Open the demo' }).click()
       await expect(app.datasetLabel).toHaveText(DEMO_LABEL, { timeout: 30_000 })

@@ -1,7 +1,8 @@
 // Drawing an area and using it as an example, in stored-vector mode: on the real Clay v0 sample
 // (417 chips), whose encoder can't run in a browser, an area's vector is the overlap-weighted mean
 // of the loaded chips under it. Every shape is drawn with the mouse through terra-draw.
-import { test, expect } from './support/test'
+import { test, expect, FAILED_RESOURCE } from './support/test'
+import { s3Urls } from './support/servers'
 import { AppPage } from './support/app-page'
 
 /** A chip near the middle of the map, and its screen point. */
@@ -140,4 +141,34 @@ test('a point dropped on a chip is that chip; an area with no chips under it say
   await expect(empty.getByTestId('area-message')).toHaveText('No loaded chips under this area: zoom in so its files load, or draw where chips are.')
   // The point still ranks.
   await app.expectTopResult(chip.id)
+})
+
+test.describe('over a planted feature', () => {
+  // Probing how deep the bucket sits in a path-style link costs one 404 (dataset-service.ts).
+  test.use({ allowedConsoleErrors: FAILED_RESOURCE })
+
+  test('a rectangle drawn inside a planted lake of a Clay v0-layout folder ranks every lake in view first', async ({ page }) => {
+    const app = new AppPage(page)
+    const manifest = (await (await page.request.get(s3Urls.manifest())).json()) as { planted: Record<string, Record<string, { ids: string[] }>> }
+    const lakes = manifest.planted['clay-v0-global']!['lake']!.ids.filter((id) => id.startsWith('03W'))
+    expect(lakes.length).toBeGreaterThan(2)
+    await app.open({ dataset: s3Urls.folder('synthetic', 'clay-v0-global') })
+    await expect(page.getByTestId('file-counts')).toContainText(/26 files · 26 located/, { timeout: 30_000 })
+    // The six Alaska tiles (03W…), with no other region near.
+    await page.evaluate(() => window.__chipfinder!.jumpTo([-167.6, 64.6, -162.4, 67.0]))
+    await expect(page.getByTestId('file-counts')).toContainText('6 loaded', { timeout: 30_000 })
+    await app.waitForIdle()
+    await expect(page.getByTestId('area-mode')).toHaveCount(0)
+
+    const lake = await app.chipPoint(lakes[0]!)
+    await app.drawRectangle({ x: lake.x - 2, y: lake.y - 2 }, { x: lake.x + 2, y: lake.y + 2 })
+    const card = app.areaCard('a1')
+    await expect(card).toHaveAttribute('data-state', 'ready')
+    // The lake's chip, and any chip of a neighbouring tile that overlaps it there (MGRS tiles
+    // overlap at their edges).
+    await expect(card).toContainText(/Mean of \d+ loaded chips?/)
+    // The panel says how the area was made.
+    await expect(page.getByTestId('area-mode')).toHaveAttribute('data-mode', 'stored')
+    await expect.poll(async () => (await app.ranking(lakes.length)).map((r) => r.id).sort()).toEqual([...lakes].sort())
+  })
 })
