@@ -3,22 +3,10 @@
 // Playwright's own browser download cannot run here, so a system Chromium is used
 // (scripts/find-chromium.mjs; on Debian `apt-get install -y chromium`).
 import { defineConfig } from '@playwright/test'
-import { findChromium } from './scripts/find-chromium.mjs'
+import { CHROMIUM_ARGS, findChromium } from './scripts/find-chromium.mjs'
 import { APP_PORT, APP_URL, DATA_PORT, DATA_URL, HOST, NO_CORS_PORT } from './e2e/support/servers'
 
 const CI = !!process.env.CI
-
-/** Flags that work for Debian's Chromium headless in a container; WebGL falls back to SwiftShader. */
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--enable-unsafe-webgpu',
-]
 
 export default defineConfig({
   testDir: 'e2e',
@@ -41,7 +29,7 @@ export default defineConfig({
     screenshot: 'only-on-failure',
     launchOptions: {
       executablePath: findChromium(),
-      args: CHROMIUM_ARGS,
+      args: [...CHROMIUM_ARGS],
     },
   },
   webServer: [

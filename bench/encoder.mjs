@@ -21,25 +21,13 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { chromium } from '@playwright/test'
-import { findChromium } from '../scripts/find-chromium.mjs'
+import { CHROMIUM_ARGS, findChromium } from '../scripts/find-chromium.mjs'
 import { serveFileWithRange } from '../scripts/lib/serve-range.mjs'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 const root = path.resolve(here, '..')
 const APP_DIR = path.join(here, '.cache', 'encoder-app')
 const RESULTS = path.join(here, 'results.json')
-
-/** As playwright.config.ts launches Chromium (WebGPU on SwiftShader). */
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--enable-unsafe-webgpu',
-]
 
 const { values: args } = parseArgs({
   options: {
@@ -120,7 +108,7 @@ if (!args['reuse-build'] || !existsSync(path.join(APP_DIR, 'index.html'))) {
 }
 const app = await serveApp(APP_DIR)
 const appUrl = `http://127.0.0.1:${app.address().port}/?basemap=offline`
-const browser = await chromium.launch({ executablePath: findChromium(), args: CHROMIUM_ARGS })
+const browser = await chromium.launch({ executablePath: findChromium(), args: [...CHROMIUM_ARGS] })
 const records = []
 try {
   // One profile for every configuration (the model downloads once), a fresh page for each: the

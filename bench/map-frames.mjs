@@ -24,7 +24,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { chromium } from '@playwright/test'
-import { findChromium } from '../scripts/find-chromium.mjs'
+import { CHROMIUM_ARGS, findChromium } from '../scripts/find-chromium.mjs'
 import { writeLargeSet } from '../scripts/make-large-set.mjs'
 import { serveFileWithRange } from '../scripts/lib/serve-range.mjs'
 import { startDataServer } from '../e2e/support/data-server.mjs'
@@ -33,18 +33,6 @@ const here = path.dirname(fileURLToPath(import.meta.url))
 const root = path.resolve(here, '..')
 const APP_DIR = path.join(here, '.cache', 'map-app')
 const RESULTS = path.join(here, 'results.json')
-
-/** As playwright.config.ts launches Chromium (WebGL falls back to SwiftShader). */
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--enable-unsafe-webgpu',
-]
 
 const { values: args } = parseArgs({
   options: {
@@ -144,7 +132,7 @@ const app = await serveApp(APP_DIR)
 const data = await startDataServer({ port: 0, noCorsPort: 0, log: () => {} })
 const appUrl = `http://127.0.0.1:${app.address().port}`
 const folderUrl = `${data.url}/s3/large/${set.name}/`
-const browser = await chromium.launch({ executablePath: findChromium(), args: CHROMIUM_ARGS })
+const browser = await chromium.launch({ executablePath: findChromium(), args: [...CHROMIUM_ARGS] })
 const records = []
 try {
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, reducedMotion: 'reduce' })

@@ -5,3 +5,5 @@ export const CHROMIUM_CANDIDATES: readonly string[]
  * then the usual install locations. Throws an Error that says how to install one if none is found.
  */
 export function findChromium(env?: NodeJS.ProcessEnv, candidates?: readonly string[]): string
+/** Flags for Debian's Chromium headless in a container, shared by the e2e tests and the benchmarks. */
+export const CHROMIUM_ARGS: readonly string[]

@@ -52,3 +52,18 @@ export function findChromium(env = process.env, candidates = CHROMIUM_CANDIDATES
     ].join('\n'),
   )
 }
+
+/**
+ * Flags for Debian's Chromium headless in a container (the e2e tests and the benchmarks share
+ * them): WebGL falls back to SwiftShader, and WebGPU is on (a software adapter here).
+ */
+export const CHROMIUM_ARGS = Object.freeze([
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--enable-unsafe-webgpu',
+])

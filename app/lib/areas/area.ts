@@ -1,7 +1,7 @@
 // An area a person drew on the map (a rectangle, a polygon, or a point), used as an example
 // like a clicked chip. Pure: the shape, its checks and the local plane its geometry is done in.
 
-import { findSelfIntersection, openRing, ringArea, type Point } from '../geometry/polygon.ts'
+import { findSelfIntersection, openRing, ringArea, ringBBox, type Point } from '../geometry/polygon.ts'
 import { roundCoordinate } from './polyline.ts'
 
 export type AreaShape = 'rectangle' | 'polygon' | 'point'
@@ -38,16 +38,7 @@ const RAD = Math.PI / 180
  * a UTM zone would agree to well under that, but needs a zone per area and proj4 per vertex.
  */
 export function localPlane(ring: readonly (readonly [number, number])[]): (p: readonly [number, number]) => Point {
-  let w = Infinity
-  let s = Infinity
-  let e = -Infinity
-  let n = -Infinity
-  for (const [x, y] of ring) {
-    w = Math.min(w, x)
-    e = Math.max(e, x)
-    s = Math.min(s, y)
-    n = Math.max(n, y)
-  }
+  const [w, s, e, n] = ringBBox(ring)
   const lon0 = (w + e) / 2
   const lat0 = (s + n) / 2
   const kx = Math.cos(lat0 * RAD) * EARTH_RADIUS_M * RAD

@@ -3,7 +3,7 @@
 // Geometry is done in the area's local plane (area.ts: metres about its centre).
 
 import type { ChipCollection } from '../chip-collection.ts'
-import { overlapArea, ringArea, type Point } from '../geometry/polygon.ts'
+import { overlapArea, pointInRing, ringArea, ringBBox, type Point } from '../geometry/polygon.ts'
 import { localPlane, type DrawnArea } from './area.ts'
 
 export interface Coverage {
@@ -16,16 +16,6 @@ export interface Coverage {
 /** Overlaps below this fraction of a chip's footprint are rounding error along a shared edge. */
 const SLIVER = 1e-6
 
-function insideRing(p: Point, ring: readonly Point[]): boolean {
-  let inside = false
-  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
-    const [xi, yi] = ring[i]!
-    const [xj, yj] = ring[j]!
-    if (yi > p[1] !== yj > p[1] && p[0] < ((xj - xi) * (p[1] - yi)) / (yj - yi) + xi) inside = !inside
-  }
-  return inside
-}
-
 /**
  * The loaded chips under an area. A polygon or rectangle: every chip whose footprint overlaps it,
  * weighted by the overlap's area (chip footprints are convex: squares in their UTM zone, seen in
@@ -34,16 +24,7 @@ function insideRing(p: Point, ring: readonly Point[]): boolean {
  */
 export function coveredChips(area: Pick<DrawnArea, 'shape' | 'ring'>, chips: ChipCollection): Coverage {
   const ring = area.ring
-  let w = Infinity
-  let s = Infinity
-  let e = -Infinity
-  let n = -Infinity
-  for (const [x, y] of ring) {
-    w = Math.min(w, x)
-    e = Math.max(e, x)
-    s = Math.min(s, y)
-    n = Math.max(n, y)
-  }
+  const [w, s, e, n] = ringBBox(ring)
   const plane = localPlane(ring)
   const subject = ring.map(plane)
   const rows: number[] = []
@@ -70,7 +51,7 @@ export function coveredChips(area: Pick<DrawnArea, 'shape' | 'ring'>, chips: Chi
       const footprint: Point[] = []
       for (let v = a; v < b; v++) footprint.push(plane([ringCoords[2 * v]!, ringCoords[2 * v + 1]!]))
       if (area.shape === 'point') {
-        if (!insideRing(subject[0]!, footprint)) continue
+        if (!pointInRing(subject[0]!, footprint)) continue
         const [cx, cy] = plane([seg.centres[2 * i]!, seg.centres[2 * i + 1]!])
         const d = Math.hypot(cx - subject[0]![0], cy - subject[0]![1])
         if (!best || d < best.d) best = { row: seg.offset + i, d }

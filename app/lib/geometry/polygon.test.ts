@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { boxRing, clipToConvex, findSelfIntersection, openRing, overlapArea, ringArea, ringBBox, signedRingArea, type Point } from './polygon.ts'
+import { boxRing, clipToConvex, findSelfIntersection, openRing, overlapArea, pointInRing, ringArea, ringBBox, signedRingArea, type Point } from './polygon.ts'
 
 const square = (x: number, y: number, size: number): Point[] => boxRing([x, y, x + size, y + size])
 
@@ -63,6 +63,16 @@ describe('clipToConvex and overlapArea', () => {
     for (let i = 0; i < 4; i++) for (let j = 0; j < 3; j++) sum += overlapArea(tri, square(i, j, 1))
     expect(sum).toBeCloseTo(ringArea(tri), 12)
     expect(clipToConvex(tri, square(10, 10, 1))).toEqual([])
+  })
+})
+
+describe('pointInRing', () => {
+  it('tells inside from outside, in a concave ring too', () => {
+    const L: Point[] = [[0, 0], [3, 0], [3, 1], [1, 1], [1, 3], [0, 3]]
+    expect(pointInRing([0.5, 2.5], L)).toBe(true)
+    expect(pointInRing([2.5, 0.5], L)).toBe(true)
+    expect(pointInRing([2, 2], L)).toBe(false)
+    expect(pointInRing([-1, 0.5], L)).toBe(false)
   })
 })
 

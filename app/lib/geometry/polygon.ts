@@ -94,6 +94,17 @@ export function overlapArea(subject: Ring, convex: Ring): number {
   return ringArea(clipToConvex(subject, convex))
 }
 
+/** Whether a point lies inside a ring (even-odd rule; a point on an edge may fall either way). */
+export function pointInRing(p: Point, ring: Ring): boolean {
+  let inside = false
+  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+    const [xi, yi] = ring[i]!
+    const [xj, yj] = ring[j]!
+    if (yi > p[1] !== yj > p[1] && p[0] < ((xj - xi) * (p[1] - yi)) / (yj - yi) + xi) inside = !inside
+  }
+  return inside
+}
+
 /** Where a ring crosses itself: the indices of two edges (edge i runs from vertex i to i + 1). */
 export interface SelfIntersection {
   a: number

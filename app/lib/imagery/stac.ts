@@ -2,6 +2,7 @@
 // https://earth-search.aws.element84.com/v1, collection sentinel-2-l2a). The response is
 // untrusted: every item is checked, links must be http(s), and items that can't be used are
 // skipped with a reason.
+import { pointInRing } from '../geometry/polygon.ts'
 import { ImageryError } from './errors.ts'
 
 /** A lon/lat position. */
@@ -174,15 +175,7 @@ export function parseSearchResponse(json: unknown, baseUrl: string): { scenes: S
 }
 
 /** Even-odd point-in-ring test (lon/lat treated as planar: fine at a tile's size). */
-function inRing(p: LonLat, ring: readonly LonLat[]): boolean {
-  let inside = false
-  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
-    const [xi, yi] = ring[i]!
-    const [xj, yj] = ring[j]!
-    if (yi > p[1] !== yj > p[1] && p[0] < ((xj - xi) * (p[1] - yi)) / (yj - yi) + xi) inside = !inside
-  }
-  return inside
-}
+const inRing = (p: LonLat, ring: readonly LonLat[]): boolean => pointInRing(p, ring)
 
 function inPolygon(p: LonLat, rings: readonly LonLat[][]): boolean {
   const [outer, ...holes] = rings
