@@ -12,8 +12,9 @@ export default defineConfig({
   testDir: 'e2e',
   testMatch: '**/*.spec.ts',
   // SwiftShader renders WebGL on the CPU and the machine has 2 cores. Measured on the first
-  // suite (38 tests): 1 worker 3.7 min, 2 workers 3.0 min, but each test then takes about twice
-  // as long, so CI runs one at a time for steady timings; `--workers=N` overrides.
+  // suite (38 tests): 1 worker 3.7 min, 2 workers 3.0 min; on the 77 of the encoder issue,
+  // 12.9 min against 11.8 min. Each test then takes about twice as long (close to its timeout),
+  // so CI runs one at a time for steady timings; `--workers=N` overrides.
   workers: CI ? 1 : 2,
   fullyParallel: false,
   forbidOnly: CI,
