@@ -13,21 +13,17 @@
 // Chromium here has no GPU: its WebGPU adapter is SwiftShader, which runs the shaders on the CPU,
 // so the WebGPU figures are those of a software adapter, not of a graphics card. What a ViT-B/8
 // at 256 px costs on a real GPU needs an export script and a machine with a GPU: not measured.
-import { spawn } from 'node:child_process'
-import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync } from 'node:fs'
 import { cpus, loadavg } from 'node:os'
-import { createServer } from 'node:http'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { chromium } from '@playwright/test'
 import { CHROMIUM_ARGS, findChromium } from '../scripts/find-chromium.mjs'
-import { serveFileWithRange } from '../scripts/lib/serve-range.mjs'
+import { median, mergeResults, printTable, RESULTS, root, run, serveApp } from './browser-bench.mjs'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
-const root = path.resolve(here, '..')
 const APP_DIR = path.join(here, '.cache', 'encoder-app')
-const RESULTS = path.join(here, 'results.json')
 
 const { values: args } = parseArgs({
   options: {
@@ -39,74 +35,13 @@ const { values: args } = parseArgs({
 const RUNS = Math.max(1, Number(args.runs))
 const log = (line) => console.log(`[encoder] ${line}`)
 
-function run(command, argv) {
-  return new Promise((done, fail) => {
-    const child = spawn(command, argv, { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] })
-    child.on('error', fail)
-    child.on('exit', (code) => (code === 0 ? done() : fail(new Error(`${command} ${argv.join(' ')} exited with ${code}`))))
-  })
-}
-
-const MIME = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json',
-  '.geojson': 'application/geo+json',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.wasm': 'application/wasm',
-  '.map': 'application/json',
-}
-
-/** The built app from 127.0.0.1, cross-origin isolated as vite.config.ts serves it (threads need it). */
-function serveApp(dir) {
-  const server = createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1')
-    let rel = decodeURIComponent(url.pathname)
-    if (rel.endsWith('/')) rel += 'index.html'
-    const file = path.resolve(dir, `.${rel}`)
-    if (!file.startsWith(dir + path.sep)) {
-      res.statusCode = 404
-      return res.end()
-    }
-    res.setHeader('Cross-Origin-Opener-Policy', 'same-origin')
-    res.setHeader('Cross-Origin-Embedder-Policy', 'credentialless')
-    void serveFileWithRange(req, res, file, { contentType: MIME[path.extname(file)] ?? 'application/octet-stream' })
-  })
-  return new Promise((done) => server.listen(0, '127.0.0.1', () => done(server)))
-}
-
-const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1]
-
-/** Like bench/harness.ts mergeResults: records of the same name replaced, the rest kept. */
-function mergeResults(records) {
-  let kept = []
-  try {
-    const previous = JSON.parse(readFileSync(RESULTS, 'utf8'))
-    const mine = new Set(records.map((r) => r.name))
-    kept = (previous.records ?? []).filter((r) => !mine.has(r.name))
-  } catch {
-    // No results yet, or unreadable: start afresh.
-  }
-  const machine = { node: process.version, platform: `${process.platform}-${process.arch}`, date: new Date().toISOString() }
-  writeFileSync(RESULTS, `${JSON.stringify({ machine, records: [...kept, ...records] }, null, 2)}\n`)
-}
-
-function printTable(records) {
-  const rows = records.map((r) => [r.name, `${r.value.toFixed(r.value < 10 ? 2 : 1)} ${r.unit}`, r.peer ?? '', r.ratio === undefined ? '' : `${r.ratio.toFixed(2)}×`, r.note ?? ''])
-  const widths = [0, 1, 2, 3, 4].map((c) => Math.max(...rows.map((row) => row[c].length), 4))
-  console.log(`\n${rows.map((row) => row.map((cell, c) => cell.padEnd(widths[c])).join('  ')).join('\n')}\n`)
-}
-
 // ---------------------------------------------------------------------------------------------
 
 if (!args['reuse-build'] || !existsSync(path.join(APP_DIR, 'index.html'))) {
   log(`building the app into ${path.relative(root, APP_DIR)}`)
   await run('npx', ['vite', 'build', '--outDir', APP_DIR, '--emptyOutDir', '--logLevel', 'warn'])
 }
-const app = await serveApp(APP_DIR)
+const app = await serveApp(APP_DIR, { crossOriginIsolated: true })
 const appUrl = `http://127.0.0.1:${app.address().port}/?basemap=offline`
 const browser = await chromium.launch({ executablePath: findChromium(), args: [...CHROMIUM_ARGS] })
 const records = []

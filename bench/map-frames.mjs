@@ -17,22 +17,18 @@
 // Chromium here draws WebGL with SwiftShader, on the CPU, so frame times are those of a machine
 // without a GPU, far slower than a laptop's; the JavaScript time per threshold change is what the
 // app controls, and should be about nothing.
-import { spawn } from 'node:child_process'
-import { existsSync, readFileSync, writeFileSync } from 'node:fs'
-import { createServer } from 'node:http'
+import { existsSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { chromium } from '@playwright/test'
 import { CHROMIUM_ARGS, findChromium } from '../scripts/find-chromium.mjs'
+import { median, mergeResults, printTable, quantile, RESULTS, root, run, serveApp } from './browser-bench.mjs'
 import { writeLargeSet } from '../scripts/make-large-set.mjs'
-import { serveFileWithRange } from '../scripts/lib/serve-range.mjs'
 import { startDataServer } from '../e2e/support/data-server.mjs'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
-const root = path.resolve(here, '..')
 const APP_DIR = path.join(here, '.cache', 'map-app')
-const RESULTS = path.join(here, 'results.json')
 
 const { values: args } = parseArgs({
   options: {
@@ -53,70 +49,6 @@ const MAX_DRAG_MS = 180_000
 const RANKINGS = Math.max(1, Number(args.rankings))
 const label = `map ${PARAMS.chips >= 1e6 ? `${PARAMS.chips / 1e6}M` : `${PARAMS.chips / 1e3}k`} chips`
 const log = (line) => console.log(`[map-frames] ${line}`)
-
-function run(command, argv) {
-  return new Promise((done, fail) => {
-    const child = spawn(command, argv, { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] })
-    child.on('error', fail)
-    child.on('exit', (code) => (code === 0 ? done() : fail(new Error(`${command} ${argv.join(' ')} exited with ${code}`))))
-  })
-}
-
-const MIME = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json',
-  '.geojson': 'application/geo+json',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.wasm': 'application/wasm',
-  '.map': 'application/json',
-}
-
-/** The built app, from 127.0.0.1 on a free port. */
-function serveApp(dir) {
-  const server = createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1')
-    let rel = decodeURIComponent(url.pathname)
-    if (rel.endsWith('/')) rel += 'index.html'
-    const file = path.resolve(dir, `.${rel}`)
-    if (!file.startsWith(dir + path.sep)) {
-      res.statusCode = 404
-      return res.end()
-    }
-    void serveFileWithRange(req, res, file, { contentType: MIME[path.extname(file)] ?? 'application/octet-stream' })
-  })
-  return new Promise((done) => server.listen(0, '127.0.0.1', () => done(server)))
-}
-
-function quantile(sorted, q) {
-  if (sorted.length === 0) return NaN
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]
-}
-
-const median = (xs) => quantile([...xs].sort((a, b) => a - b), 0.5)
-
-/** Like bench/harness.ts mergeResults: records of the same name replaced, the rest kept. */
-function mergeResults(records) {
-  let kept = []
-  try {
-    const previous = JSON.parse(readFileSync(RESULTS, 'utf8'))
-    const mine = new Set(records.map((r) => r.name))
-    kept = (previous.records ?? []).filter((r) => !mine.has(r.name))
-  } catch {
-    // No results yet, or unreadable: start afresh.
-  }
-  const machine = { node: process.version, platform: `${process.platform}-${process.arch}`, date: new Date().toISOString() }
-  writeFileSync(RESULTS, `${JSON.stringify({ machine, records: [...kept, ...records] }, null, 2)}\n`)
-}
-
-function printTable(records) {
-  const rows = records.map((r) => [r.name, `${r.value.toFixed(r.value < 10 ? 2 : 1)} ${r.unit}`, r.peer ?? '', r.ratio === undefined ? '' : `${r.ratio.toFixed(2)}×`, r.note ?? ''])
-  const widths = [0, 1, 2, 3, 4].map((c) => Math.max(...rows.map((row) => row[c].length), 4))
-  console.log(`\n${rows.map((row) => row.map((cell, c) => cell.padEnd(widths[c])).join('  ')).join('\n')}\n`)
-}
 
 // ---------------------------------------------------------------------------------------------
 
