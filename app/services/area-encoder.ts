@@ -8,9 +8,9 @@
 // as its embeddings), else the last four months; the scene picked is remembered on the area, so a
 // shared link reproduces the same vector. Errors keep their wording for people.
 
-import { EncoderError, getEncoderClient, type BackendChoice, type EncoderClient } from '../../workers/encoder/client.ts'
+import { getEncoderClient, type BackendChoice, type EncoderClient } from '../../workers/encoder/client.ts'
 import type { DrawnArea } from '../lib/areas/area.ts'
-import { embedAreaFromImagery, ImageryError, type AreaGeometry, type LonLat } from '../lib/imagery/pipeline.ts'
+import { embedAreaFromImagery, type AreaGeometry, type LonLat } from '../lib/imagery/pipeline.ts'
 import { useAppStore } from '../state/store.ts'
 import type { AreaEmbedder } from './area-service.ts'
 import { areaModeChoice } from './area-mode.ts'
@@ -40,10 +40,6 @@ export function backendLabel(backend: 'webgpu' | 'wasm', threads: number): strin
   return backend === 'webgpu' ? 'WebGPU (graphics card)' : `WebAssembly (CPU, ${threads} thread${threads === 1 ? '' : 's'})`
 }
 
-function mb(bytes: number): string {
-  return `${(bytes / 1e6).toFixed(bytes < 10e6 ? 1 : 0)} MB`
-}
-
 export interface EncoderEmbedderOptions {
   client?: () => EncoderClient
   /** Which backend to ask for (the person's choice). */
@@ -60,50 +56,44 @@ export function encoderEmbedder(opts: EncoderEmbedderOptions = {}): AreaEmbedder
     if (choice.mode !== 'encoder' || !model?.source) throw new Error(choice.reason ?? 'This dataset has no encoder that runs in a browser.')
     const { manifest, source } = model
     const dates = area.dates ?? defaultDates(useAppStore.getState().summary?.dates ?? [], opts.now?.() ?? Date.now())
-    try {
-      // 1. The model.
-      progress({ step: 'model', label: `Getting the encoder (${manifest.name})`, loaded: 0, total: source.bytes })
-      const encoder = client()
-      const loaded = await encoder.load(source, backendChoice(), {
-        signal,
-        onProgress: (p) =>
-          progress({ step: 'model', label: `Downloading the encoder: ${mb(p.loaded)}${p.total ? ` of ${mb(p.total)}` : ''}`, loaded: p.loaded, total: p.total }),
-      })
-      const notes = [...loaded.notes]
-      if (loaded.fromCache) notes.push('The encoder came from this browser’s cache: nothing was downloaded.')
-      let backend = backendLabel(loaded.backend, loaded.threads)
+    // 1. The model.
+    progress({ step: 'model', label: `Getting the encoder (${manifest.name})`, loaded: 0, total: source.bytes })
+    const encoder = client()
+    const loaded = await encoder.load(source, backendChoice(), {
+      signal,
+      // The card adds the bytes ("(120 kB of 444 kB)") to the label.
+      onProgress: (p) => progress({ step: 'model', label: 'Downloading the encoder', loaded: p.loaded, total: p.total }),
+    })
+    const notes = [...loaded.notes]
+    if (loaded.fromCache) notes.push('The encoder came from this browser’s cache: nothing was downloaded.')
+    let backend = backendLabel(loaded.backend, loaded.threads)
 
-      // 2 and 3. The imagery, the chips, the encoder.
-      const result = await embedAreaFromImagery(areaGeometry(area), {
-        manifest,
-        ...(choice.stac ? { stacUrl: choice.stac } : {}),
-        dates,
-        ...(area.scene ? { scene: area.scene } : {}),
-        signal,
-        onStep: (s) => progress({ step: s.step, label: s.label, ...(s.loaded !== undefined ? { loaded: s.loaded } : {}), ...(s.total !== undefined ? { total: s.total } : {}) }),
-        encode: async (feeds, outputName) => {
-          const out = await encoder.run(feeds, outputName, { signal })
-          for (const note of out.notes) if (!notes.includes(note)) notes.push(note)
-          if (out.backend !== loaded.backend) backend = backendLabel(out.backend, loaded.threads)
-          return out.output
-        },
-      })
-      remember({ ...(area.dates ? {} : { dates }), scene: result.scene.id })
-      notes.push(...result.notes)
-      return {
-        vector: result.vector,
-        preview: result.preview,
-        info: {
-          chips: result.chips.length,
-          scene: { id: result.scene.id, datetime: result.scene.datetime, cloudCover: result.scene.cloudCover },
-          backend,
-          notes,
-        },
-      }
-    } catch (err) {
-      if (err instanceof ImageryError && err.kind === 'aborted') throw new DOMException('Cancelled', 'AbortError')
-      if (err instanceof EncoderError && err.kind === 'aborted') throw new DOMException('Cancelled', 'AbortError')
-      throw err
+    // 2 and 3. The imagery, the chips, the encoder.
+    const result = await embedAreaFromImagery(areaGeometry(area), {
+      manifest,
+      ...(choice.stac ? { stacUrl: choice.stac } : {}),
+      dates,
+      ...(area.scene ? { scene: area.scene } : {}),
+      signal,
+      onStep: progress,
+      encode: async (feeds, outputName) => {
+        const out = await encoder.run(feeds, outputName, { signal })
+        for (const note of out.notes) if (!notes.includes(note)) notes.push(note)
+        if (out.backend !== loaded.backend) backend = backendLabel(out.backend, loaded.threads)
+        return out.output
+      },
+    })
+    remember({ ...(area.dates ? {} : { dates }), scene: result.scene.id })
+    notes.push(...result.notes)
+    return {
+      vector: result.vector,
+      preview: result.preview,
+      info: {
+        chips: result.chips.length,
+        scene: { id: result.scene.id, datetime: result.scene.datetime, cloudCover: result.scene.cloudCover },
+        backend,
+        notes,
+      },
     }
   }
 }

@@ -21,7 +21,7 @@ import type { DecodePool } from '../../workers/decode/pool.ts'
 import type { DecodedFile, FileSource } from '../../workers/decode/protocol.ts'
 import { isAbortError } from '../../workers/rpc/rpc.ts'
 import type { SearchClient } from '../../workers/search/client.ts'
-import { useAppStore, type AppState } from '../state/store.ts'
+import { NO_DATASET_MODEL, useAppStore, type AppState } from '../state/store.ts'
 import { registry } from './registry.ts'
 import type { RankingService } from './ranking-service.ts'
 import { builtinEntry } from './builtin-catalog.ts'
@@ -92,7 +92,7 @@ export function startDatasetService(deps: { search: SearchClient; pool: DecodePo
   /** The picker entry being opened, so its title and model go with its URL. */
   let pendingEntry: CatalogEntry | null = null
   /** The model and STAC API of the dataset being opened (its catalog entry's); the store's datasetModel once it opens. */
-  let openingModel: { modelId: string | null; stac: string | null } = { modelId: null, stac: null }
+  let openingModel: AppState['datasetModel'] = NO_DATASET_MODEL
   /** The dataset the page was opened on, and the model and STAC API its link named (a link has no catalog entry). */
   const fromLink = { url: store.getState().datasetUrl, model: store.getState().datasetModel }
   let progressByFile = new Map<string, number>()
@@ -475,7 +475,7 @@ export function startDatasetService(deps: { search: SearchClient; pool: DecodePo
 
   function openCurrent(): void {
     if (localFile) {
-      openingModel = { modelId: null, stac: null }
+      openingModel = NO_DATASET_MODEL
       void openSingleFile({ kind: 'file', file: localFile, fileName: localFile.name }, localFile.name)
       return
     }
@@ -486,7 +486,7 @@ export function startDatasetService(deps: { search: SearchClient; pool: DecodePo
       ? { modelId: entry.modelId ?? null, stac: entry.stac ?? null }
       : store.getState().datasetUrl === fromLink.url
         ? fromLink.model
-        : { modelId: null, stac: null }
+        : NO_DATASET_MODEL
     if (entry) openUrl(url, entry.title, { name: entry.modelName, dims: entry.dims }, entry.layout)
     else openUrl(url)
   }
@@ -509,7 +509,7 @@ export function startDatasetService(deps: { search: SearchClient; pool: DecodePo
   return {
     openLocalFile(file) {
       localFile = file
-      openingModel = { modelId: null, stac: null }
+      openingModel = NO_DATASET_MODEL
       store.setState({ localFileName: file.name, pickerOpen: false })
       void openSingleFile({ kind: 'file', file, fileName: file.name }, file.name)
     },

@@ -41,6 +41,9 @@ export interface Notice {
   text: string
 }
 
+/** A dataset whose catalog entry (or link) names no model and no STAC API. */
+export const NO_DATASET_MODEL: DatasetSlice['datasetModel'] = Object.freeze({ modelId: null, stac: null })
+
 export interface DatasetSlice {
   /** The dataset asked for: an http(s) URL, or null for the built-in demo. */
   datasetUrl: string | null
@@ -271,7 +274,7 @@ export const useAppStore = create<AppState>()((set, get) => {
     loadedBytes: 0,
     catalog: null,
     fitRequest: null,
-    datasetModel: { modelId: null, stac: null },
+    datasetModel: NO_DATASET_MODEL,
 
     positives: [],
     negatives: [],

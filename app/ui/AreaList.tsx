@@ -5,16 +5,17 @@
 
 import { useEffect, useRef, useState } from 'react'
 import { describeArea, type DrawnArea } from '../lib/areas/area.ts'
+import { ringBBox } from '../lib/geometry/polygon.ts'
 import { formatBytes } from '../lib/format.ts'
 import { cancelArea, retryArea } from '../services/area-service.ts'
 import { registry } from '../services/registry.ts'
 import { useAppStore, type AreaStatus } from '../state/store.ts'
 
+/** The box to show an area in: its outline's box, or about 1 km around a point. */
 function bboxOf(ring: readonly [number, number][]): [number, number, number, number] {
-  const xs = ring.map((p) => p[0])
-  const ys = ring.map((p) => p[1])
+  const [w, s, e, n] = ringBBox(ring)
   const pad = ring.length === 1 ? 0.01 : 0
-  return [Math.min(...xs) - pad, Math.min(...ys) - pad, Math.max(...xs) + pad, Math.max(...ys) + pad]
+  return [w - pad, s - pad, e + pad, n + pad]
 }
 
 function Progress({ step }: { step: NonNullable<AreaStatus['step']> }) {

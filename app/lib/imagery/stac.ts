@@ -174,12 +174,11 @@ export function parseSearchResponse(json: unknown, baseUrl: string): { scenes: S
   return { scenes, problems }
 }
 
-/** Even-odd point-in-ring test (lon/lat treated as planar: fine at a tile's size). */
-const inRing = (p: LonLat, ring: readonly LonLat[]): boolean => pointInRing(p, ring)
 
 function inPolygon(p: LonLat, rings: readonly LonLat[][]): boolean {
   const [outer, ...holes] = rings
-  return !!outer && inRing(p, outer) && !holes.some((h) => inRing(p, h))
+  // Lon/lat treated as planar: fine at a tile's size.
+  return !!outer && pointInRing(p, outer) && !holes.some((h) => pointInRing(p, h))
 }
 
 /** The area's vertices (or its point). */
