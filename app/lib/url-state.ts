@@ -1,4 +1,5 @@
-// The shareable part of a search, to and from the page URL's query string.
+// The shareable part of a search, to and from the page URL's query string (and, for a long
+// version 3 link, its fragment).
 //
 // Version 2:
 //   ?v=2&dataset=<http(s) url>&positive=<id>,<id>&negative=<id>&mode=centred|raw
@@ -42,6 +43,10 @@
 // `#s&<key>=<value>&…` in the same form as in the query. The fragment never reaches a server.
 // decodeUrlState(search, hash) reads the query, then the fragment's parameters that the query
 // doesn't have; a fragment that doesn't start with `s&` is not ours and is left alone.
+// Caps: a link is read only to its first LIMITS.linkLength (200,000) characters, and an id list
+// longer than 500 ids of the longest length is ignored, each with a sentence; a version 3 field
+// that can't be read (a count out of 1–10000, a view off the map, a loss range the wrong way
+// round, an id list whose brackets don't match) is dropped with a sentence and the rest kept.
 // Everything here is untrusted input: values are validated, and whatever is dropped is reported
 // in `problems`, worded for the person who opened the link.
 
