@@ -14,7 +14,7 @@ import './styles.css'
 // The demo file is served beside the app (see scripts/vite/demo-data.ts).
 const DEMO_URL = new URL('demo/clay-v0/03WVN_20220610_20220610_v001.gpq', document.baseURI).href
 
-readUrlIntoStore(window.location.search)
+readUrlIntoStore(window.location.search, window.location.hash)
 startUrlSync()
 const search = createSearchClient()
 const ranking = startRankingService(search)

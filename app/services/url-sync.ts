@@ -1,7 +1,7 @@
 // The page URL as a view of the shareable state: read once at start, then written back with
 // replaceState, debounced (browsers throttle history calls) and only when it really changed.
 
-import { decodeUrlState, encodeUrlState, roundThreshold, type UrlState } from '../lib/url-state.ts'
+import { decodeUrlState, encodeUrlParts, roundThreshold, type UrlState } from '../lib/url-state.ts'
 import { useAppStore, type AppState } from '../state/store.ts'
 
 const WRITE_DELAY_MS = 250
@@ -22,8 +22,8 @@ function shareableState(s: AppState): UrlState {
   }
 }
 
-export function readUrlIntoStore(search: string): void {
-  const { state, problems } = decodeUrlState(search)
+export function readUrlIntoStore(search: string, hash = ''): void {
+  const { state, problems } = decodeUrlState(search, hash)
   useAppStore.setState({
     datasetUrl: state.dataset,
     positives: state.positives,
@@ -46,9 +46,12 @@ export function startUrlSync(): () => void {
     const s = useAppStore.getState()
     // A file from the person's own computer can't be shared by link; leave the address as it was.
     if (s.localFileName !== null) return
-    const search = encodeUrlState(shareableState(s))
-    if (search !== window.location.search) {
-      window.history.replaceState(window.history.state, '', `${window.location.pathname}${search}${window.location.hash}`)
+    const link = encodeUrlParts(shareableState(s))
+    // A fragment of ours (`#s&…`) holds what didn't fit in the query; any other fragment is kept.
+    const current = window.location.hash
+    const hash = link.hash || (current === '#s' || current.startsWith('#s&') ? '' : current)
+    if (link.search !== window.location.search || hash !== current) {
+      window.history.replaceState(window.history.state, '', `${window.location.pathname}${link.search}${hash}`)
     }
   }
   const unsubscribe = useAppStore.subscribe((s, prev) => {
