@@ -6,6 +6,18 @@ import { useAppStore, type AppState } from '../state/store.ts'
 
 const WRITE_DELAY_MS = 250
 
+/** Parameters that are not part of the search but say how the page is shown (embed mode and the
+ * origins an embed talks to); rewriting the address keeps them, after the search's own. */
+export const KEPT_PARAMS = ['embed', 'allow'] as const
+
+/** The kept parameters of a query string, as `&key=value…` (empty when there are none). */
+export function keptParams(search: string): string {
+  const params = new URLSearchParams(search)
+  let out = ''
+  for (const key of KEPT_PARAMS) for (const value of params.getAll(key)) out += `&${key}=${encodeURIComponent(value)}`
+  return out
+}
+
 function shareableState(s: AppState): UrlState {
   return {
     dataset: s.datasetUrl,
@@ -47,11 +59,13 @@ export function startUrlSync(): () => void {
     // A file from the person's own computer can't be shared by link; leave the address as it was.
     if (s.localFileName !== null) return
     const link = encodeUrlParts(shareableState(s))
+    const kept = keptParams(window.location.search)
+    const search = kept ? (link.search ? `${link.search}${kept}` : `?${kept.slice(1)}`) : link.search
     // A fragment of ours (`#s&…`) holds what didn't fit in the query; any other fragment is kept.
     const current = window.location.hash
     const hash = link.hash || (current === '#s' || current.startsWith('#s&') ? '' : current)
-    if (link.search !== window.location.search || hash !== current) {
-      window.history.replaceState(window.history.state, '', `${window.location.pathname}${link.search}${hash}`)
+    if (search !== window.location.search || hash !== current) {
+      window.history.replaceState(window.history.state, '', `${window.location.pathname}${search}${hash}`)
     }
   }
   const unsubscribe = useAppStore.subscribe((s, prev) => {
