@@ -10,6 +10,8 @@ import type { DatasetService } from './services/dataset-service.ts'
 import { DatasetPicker } from './ui/DatasetPicker.tsx'
 import { builtinCatalog } from './services/builtin-catalog.ts'
 import { useAppStore } from './state/store.ts'
+import { ShareButton } from './ui/ShareButton.tsx'
+import { SharedOpenBanner } from './ui/SharedOpenBanner.tsx'
 
 export function App({ service, demoUrl }: { service: DatasetService; demoUrl: string }) {
   const family = useAppStore((s) => s.summary?.family)
@@ -18,9 +20,13 @@ export function App({ service, demoUrl }: { service: DatasetService; demoUrl: st
       <div className="app">
         <aside className="panel" aria-label="Search">
           <header className="brand">
-            <h1>Chipfinder</h1>
+            <div className="brand-row">
+              <h1>Chipfinder</h1>
+              <ShareButton />
+            </div>
             <p className="muted small">Find places that look like the ones you point at.</p>
           </header>
+          <SharedOpenBanner />
           <DatasetSection service={service} />
           <ExamplesSection />
           <ChipPropertiesSection />

@@ -98,15 +98,27 @@ test('a hostile link runs nothing and says what it ignored', async ({ page }) =>
     void d.dismiss()
   })
   const app = new AppPage(page)
-  await app.open({
+  const query = new URLSearchParams({
+    basemap: 'offline',
     dataset: 'javascript:alert(1)',
     positive: `<img src=x onerror=alert(1)>,${POSITIVE}`,
     mode: '<script>alert(1)</script>',
+    stac: 'javascript:alert(2)',
+    view: '<svg onload=alert(3)>',
+    count: '1e9',
   })
+  // The fragment is read too (a long link's overflow), and is just as untrusted.
+  await page.goto(`/?${query}#s&negative=${encodeURIComponent('<svg onload=alert(4)>')}&threshold=alert(5)`)
   await expect(app.datasetLabel).toHaveText(DEMO_LABEL, { timeout: 30_000 })
-  await expect(app.notices.first()).toContainText('only http:// and https:// links can be opened')
+  const ignored = app.notices.filter({ hasText: 'Part of this link was ignored' })
+  await expect(ignored).toContainText('only http:// and https:// links can be opened')
+  await expect(ignored).toContainText('The map view')
+  await expect(ignored).toContainText('The result count')
+  await expect(ignored).toContainText('The threshold')
   await expect(app.notices.filter({ hasText: '<img src=x onerror=alert(1)>' })).toBeVisible()
-  await expect(page.locator('img[src="x"]')).toHaveCount(0)
+  await expect(app.notices.filter({ hasText: '<svg onload=alert(4)>' })).toBeVisible()
+  await app.expectTopResult(POSITIVE)
+  await expect(page.locator('img[src="x"], svg[onload]')).toHaveCount(0)
   expect(dialogs).toBe(0)
 })
 

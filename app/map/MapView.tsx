@@ -20,7 +20,7 @@ import { basemapStyle, REMOTE_SOURCE_IDS } from './basemaps.ts'
 import { rangeDomain } from '../lib/histogram.ts'
 import { lossKeep } from '../lib/chip-filter.ts'
 import { mapHandle } from './map-handle.ts'
-import type { BasemapId } from '../lib/url-state.ts'
+import { roundView, type BasemapId } from '../lib/url-state.ts'
 import { buildAreaLayers } from './area-layers.ts'
 import { DrawControl, justFinishedDrawing } from './DrawControl.tsx'
 
@@ -131,11 +131,13 @@ export function MapView() {
   useEffect(() => {
     const store = useAppStore
     const effectiveBasemap = (s: AppState): BasemapId => (s.basemapFallback ? 'offline' : s.basemap)
+    // A link's view, else the whole world until the data is framed.
+    const start = store.getState().linkView
     const map = new MapLibreMap({
       container: container.current!,
       style: basemapStyle(effectiveBasemap(store.getState()), LAND_URL),
-      center: [0, 20],
-      zoom: 1.5,
+      center: start ? [start.lon, start.lat] : [0, 20],
+      zoom: start ? start.zoom : 1.5,
       attributionControl: false,
       // Shift-click marks a negative; MapLibre's shift-drag box zoom would swallow those clicks.
       boxZoom: false,
@@ -218,7 +220,12 @@ export function MapView() {
     map.getCanvasContainer().addEventListener('pointerleave', () => setTip(null))
     const writeView = () => {
       const b = map.getBounds()
-      store.getState().setViewBounds([b.getWest(), b.getSouth(), b.getEast(), b.getNorth()])
+      const s = store.getState()
+      s.setViewBounds([b.getWest(), b.getSouth(), b.getEast(), b.getNorth()])
+      const c = map.getCenter()
+      const view = roundView({ lon: c.lng, lat: c.lat, zoom: map.getZoom() })
+      const old = s.mapView
+      if (!old || old.lon !== view.lon || old.lat !== view.lat || old.zoom !== view.zoom) s.setMapView(view)
     }
     map.on('moveend', writeView)
     map.once('load', writeView)

@@ -181,6 +181,17 @@ export function startDatasetService(deps: { search: SearchClient; pool: DecodePo
   }
 
   /** Examples the loaded chips don't have: reported and dropped once nothing more can bring them. */
+  /** Frame a dataset that has just opened, unless a link said where to look: then its view stays
+   * (once; later datasets are framed as usual). */
+  function fitToData(bbox: BBox): void {
+    const s = store.getState()
+    if (s.linkView) {
+      store.setState({ linkView: null })
+      return
+    }
+    s.fitTo(bbox)
+  }
+
   function reconcileExamples(): void {
     const chips = registry.chips
     if (!chips || !open) return
@@ -224,7 +235,7 @@ export function startDatasetService(deps: { search: SearchClient; pool: DecodePo
       const ds = await commit('file', fileName, [record], { name: null, dims: null })
       await addDecoded(ds, record, decoded)
       store.setState({ loadStatus: 'ready' })
-      store.getState().fitTo(decoded.summary.bbox)
+      fitToData(decoded.summary.bbox)
       reconcileExamples()
     } catch (err) {
       if (isAbortError(err) || controller.signal.aborted) return
@@ -256,7 +267,7 @@ export function startDatasetService(deps: { search: SearchClient; pool: DecodePo
       const ds = await commit('folder', title, files, model)
       store.setState({ loadStatus: 'ready' })
       const located = unionBBox(files.filter((f) => f.bbox).map((f) => f.bbox!))
-      if (located) store.getState().fitTo(located)
+      if (located) fitToData(located)
       void locateFiles(ds)
       loadExampleFiles(ds)
       schedule()
@@ -340,7 +351,7 @@ export function startDatasetService(deps: { search: SearchClient; pool: DecodePo
     if (open !== ds) return
     bumpCoverage()
     const located = unionBBox(registry.files.filter((f) => f.bbox).map((f) => f.bbox!))
-    if (located && !registry.files.some((f) => f.status === 'loaded' || f.status === 'loading')) store.getState().fitTo(located)
+    if (located && !registry.files.some((f) => f.status === 'loaded' || f.status === 'loading')) fitToData(located)
     schedule()
   }
 

@@ -2,7 +2,7 @@
 // replaceState, debounced (browsers throttle history calls) and only when it really changed.
 
 import { decodeUrlState, encodeUrlParts, roundThreshold, type UrlState } from '../lib/url-state.ts'
-import { useAppStore, type AppState } from '../state/store.ts'
+import { DEFAULT_RESULT_COUNT, useAppStore, type AppState } from '../state/store.ts'
 
 const WRITE_DELAY_MS = 250
 
@@ -18,8 +18,12 @@ export function keptParams(search: string): string {
   return out
 }
 
-function shareableState(s: AppState): UrlState {
+export function shareableState(s: AppState): UrlState {
+  const view = s.mapView ?? s.linkView
   return {
+    ...(s.resultCount !== DEFAULT_RESULT_COUNT && { resultCount: s.resultCount }),
+    ...(view && { view }),
+    ...(s.lossFilter && { lossFilter: s.lossFilter }),
     dataset: s.datasetUrl,
     positives: s.positives,
     negatives: s.negatives,
@@ -46,6 +50,14 @@ export function readUrlIntoStore(search: string, hash = ''): void {
     basemap: state.basemap,
     areas: state.areas.map((area, i) => ({ ...area, id: `a${i + 1}` })),
     datasetModel: { modelId: state.model, stac: state.stac },
+    resultCount: state.resultCount ?? DEFAULT_RESULT_COUNT,
+    linkView: state.view ?? null,
+    mapView: state.view ?? null,
+    lossFilter: state.lossFilter ?? null,
+    sharedOpen:
+      state.positives.length + state.negatives.length + state.areas.length > 0
+        ? { examples: state.positives.length + state.negatives.length, areas: state.areas.length }
+        : null,
   })
   if (problems.length > 0) useAppStore.getState().notify('warning', `Part of this link was ignored. ${problems.join(' ')}`)
 }
@@ -69,6 +81,17 @@ export function startUrlSync(): () => void {
     }
   }
   const unsubscribe = useAppStore.subscribe((s, prev) => {
+    // A shared search is open once it is ranked; a failed load, or a labelling step of the person's
+    // own, ends the "opening" state too.
+    if (
+      s.sharedOpen &&
+      ((s.rankingStatus === 'ready' && s.rankingVersion !== prev.rankingVersion) ||
+        s.loadStatus === 'error' ||
+        s.undoSteps !== prev.undoSteps ||
+        s.positives.length + s.negatives.length + s.areas.length === 0)
+    ) {
+      useAppStore.setState({ sharedOpen: null })
+    }
     const changed =
       s.datasetUrl !== prev.datasetUrl ||
       s.positives !== prev.positives ||
@@ -79,6 +102,9 @@ export function startUrlSync(): () => void {
       s.basemap !== prev.basemap ||
       s.areas !== prev.areas ||
       s.datasetModel !== prev.datasetModel ||
+      s.resultCount !== prev.resultCount ||
+      s.mapView !== prev.mapView ||
+      s.lossFilter !== prev.lossFilter ||
       s.localFileName !== prev.localFileName
     if (!changed) return
     if (timer !== null) clearTimeout(timer)
@@ -96,4 +122,15 @@ export function startUrlSync(): () => void {
     window.removeEventListener('pagehide', flush)
     if (timer !== null) clearTimeout(timer)
   }
+}
+
+/**
+ * The link that opens this search anywhere: the page's address with the search in its query (and,
+ * for a long search, its `#s&` fragment). Embed parameters are not part of it. Null while a file
+ * from this computer is open: nobody else could open it.
+ */
+export function shareLink(s: AppState = useAppStore.getState(), location: Pick<Location, 'origin' | 'pathname'> = window.location): string | null {
+  if (s.localFileName !== null) return null
+  const link = encodeUrlParts(shareableState(s))
+  return `${location.origin}${location.pathname}${link.search}${link.hash}`
 }

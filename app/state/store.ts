@@ -7,7 +7,7 @@ import type { FileSummary } from '../lib/geoparquet/types.ts'
 import type { CatalogEntry } from '../lib/catalog/catalog.ts'
 import type { BBox } from '../lib/bbox.ts'
 import type { ScoreMode } from '../lib/rank.ts'
-import { DEFAULT_URL_STATE, type BasemapId, type RankMethodId } from '../lib/url-state.ts'
+import { DEFAULT_URL_STATE, type BasemapId, type RankMethodId, type UrlMapView } from '../lib/url-state.ts'
 import { applyAreaChanges, applyChanges, MAX_HISTORY, stepBetween, type LabelStep } from './label-history.ts'
 import type { DrawnArea } from '../lib/areas/area.ts'
 
@@ -29,6 +29,11 @@ export interface FilesProgress {
   bytesRead: number
   chips: number
 }
+
+/** How many results the list shows unless the person (or the link) chose another number. */
+export const DEFAULT_RESULT_COUNT = 50
+/** The numbers the list offers; a link may carry any count from 1 to 10,000. */
+export const RESULT_COUNT_CHOICES = [20, 50, 100, 200, 500, 1000] as const
 
 /** Default memory budget for embeddings: comfortable in a laptop's browser tab. */
 export const DEFAULT_BUDGET_BYTES = 1_000_000_000
@@ -154,6 +159,8 @@ export interface RankingSlice {
   colourBy: 'score' | 'loss'
   /** Chips whose loss is outside [min, max] are hidden; null hides none. */
   lossFilter: [number, number] | null
+  /** How many results the list shows. */
+  resultCount: number
 }
 
 export interface ViewSlice {
@@ -168,6 +175,12 @@ export interface ViewSlice {
   hoveredRow: number | null
   /** What the map shows, written when a move ends. */
   viewBounds: BBox | null
+  /** The map's centre and zoom, written when a move ends (shared in links). */
+  mapView: UrlMapView | null
+  /** The view a link asked for: the map opens there, and the first dataset load doesn't move it. Cleared once used. */
+  linkView: UrlMapView | null
+  /** What a shared link asked to rank, while the page opens it (null once it is ranked, fails, or the person moves on). */
+  sharedOpen: { examples: number; areas: number } | null
   /** Whether the dataset picker is open. */
   pickerOpen: boolean
 }
@@ -220,6 +233,8 @@ export interface Actions {
   focusRow(row: number): void
   setHoveredRow(row: number | null): void
   setViewBounds(bounds: BBox): void
+  setMapView(view: UrlMapView): void
+  setResultCount(count: number): void
   setBudget(bytes: number): void
   setPickerOpen(open: boolean): void
   fitTo(bbox: BBox): void
@@ -297,6 +312,7 @@ export const useAppStore = create<AppState>()((set, get) => {
     rankingStatus: 'idle',
     colourBy: 'score',
     lossFilter: null,
+    resultCount: DEFAULT_RESULT_COUNT,
 
     basemap: DEFAULT_URL_STATE.basemap,
     basemapFallback: false,
@@ -304,6 +320,9 @@ export const useAppStore = create<AppState>()((set, get) => {
     focus: null,
     hoveredRow: null,
     viewBounds: null,
+    mapView: null,
+    linkView: null,
+    sharedOpen: null,
     pickerOpen: false,
 
     setDatasetUrl: (datasetUrl) => set({ datasetUrl, localFileName: null }),
@@ -388,6 +407,8 @@ export const useAppStore = create<AppState>()((set, get) => {
     focusRow: (row) => set({ focus: { row, seq: nextFocusSeq++ } }),
     setHoveredRow: (hoveredRow) => set({ hoveredRow }),
     setViewBounds: (viewBounds) => set({ viewBounds }),
+    setMapView: (mapView) => set({ mapView }),
+    setResultCount: (resultCount) => set({ resultCount }),
     setBudget: (budgetBytes) => set({ budgetBytes }),
     setPickerOpen: (pickerOpen) => set({ pickerOpen }),
     fitTo: (bbox) => set({ fitRequest: { bbox, seq: nextFitSeq++ } }),

@@ -1,4 +1,4 @@
-import { useAppStore } from '../state/store.ts'
+import { RESULT_COUNT_CHOICES, useAppStore } from '../state/store.ts'
 import { rankedRows } from '../lib/export.ts'
 import { formatScore } from '../lib/format.ts'
 import { describeScore, scoreMeaning, scoreScaleOf, type ScoreScale } from '../lib/score-meaning.ts'
@@ -7,8 +7,6 @@ import type { CurrentRanking } from '../services/registry.ts'
 import { useLoadedChips } from './use-registry.ts'
 import { lossKeep } from '../lib/chip-filter.ts'
 import { LabelBadge, LabelButtons, useExampleLabel } from './LabelButtons.tsx'
-
-const SHOWN = 50
 
 function ResultRow({ chips, row, rank, score, scale }: { chips: ChipCollection; row: number; rank: number; score: number; scale: ScoreScale }) {
   const focusRow = useAppStore((s) => s.focusRow)
@@ -53,16 +51,32 @@ export function ResultsList({ ranking }: { ranking: CurrentRanking }) {
   const threshold = useAppStore((s) => s.threshold)
   const setHoveredRow = useAppStore((s) => s.setHoveredRow)
   const lossFilter = useAppStore((s) => s.lossFilter)
+  const resultCount = useAppStore((s) => s.resultCount)
+  const setResultCount = useAppStore((s) => s.setResultCount)
   const chips = useLoadedChips()
   if (!chips) return null
-  const rows = rankedRows(ranking.top, ranking.scores, threshold, SHOWN, lossKeep(chips, lossFilter))
+  const rows = rankedRows(ranking.top, ranking.scores, threshold, resultCount, lossKeep(chips, lossFilter))
+  // A link may ask for a count the menu doesn't list; it is offered too.
+  const choices = [...new Set([...RESULT_COUNT_CHOICES, resultCount])].sort((a, b) => a - b)
   const scale = scoreScaleOf(ranking.range)
 
   return (
     <div className="results">
-      <h3 className="small muted">
-        Top {rows.length} {threshold !== null ? 'above the threshold' : ''}
-      </h3>
+      <div className="row results-head">
+        <h3 className="small muted grow">
+          Top {rows.length} {threshold !== null ? 'above the threshold' : ''}
+        </h3>
+        <label className="small muted">
+          Show{' '}
+          <select value={resultCount} onChange={(e) => setResultCount(Number(e.target.value))} aria-label="Results to list" data-testid="result-count">
+            {choices.map((n) => (
+              <option key={n} value={n}>
+                {n}
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
       {rows.length > 0 && (
         <p className="small muted">Click a result to see it on the map; + marks it “more like this”, − marks it “not this”.</p>
       )}

@@ -12,7 +12,7 @@
 //                                                          // failed-resource lines are then expected too
 // The `networkLog` fixture lists every request the context made (URL, method, type, Range header),
 // for tests that count requests or the bytes a read asked for.
-import { test as base, expect, type Page } from '@playwright/test'
+import { test as base, expect, type BrowserContext, type Page } from '@playwright/test'
 import {
   describeViolations,
   emptyViolations,
@@ -59,10 +59,58 @@ export interface GuardOptions {
 export interface GuardFixtures {
   /** Every request the browser context made during the test, so far. */
   networkLog: RecordedRequest[]
+  /**
+   * A second browser context, as a fresh browser elsewhere would be (no cookies, storage or cache
+   * shared with the test's own), with the same viewport and base URL, watched by the same guards.
+   */
+  freshContext: BrowserContext
 }
 
 interface InternalFixtures {
   pageGuards: RecordedRequest[]
+}
+
+/**
+ * Watch a browser context as every test's own context is watched (see the header): the requests
+ * it makes, and `check()` throws if any page or worker in it failed. For specs that open a second
+ * context (a fresh browser, as a colleague opening a shared link would).
+ */
+export function watchContext(
+  context: BrowserContext,
+  allowedHosts: string[] = [],
+  allowedConsoleErrors: AllowedConsoleErrors = null,
+): { log: RecordedRequest[]; check(): void } {
+  const violations = emptyViolations()
+  const log: RecordedRequest[] = []
+
+  context.on('request', (request) => {
+    const url = request.url()
+    log.push({ url, method: request.method(), resourceType: request.resourceType(), range: request.headers()['range'] })
+    if (!isAllowedRequestUrl(url, allowedHosts)) violations.externalRequests.push(`${request.method()} ${url}`)
+  })
+  // Uncaught errors and unhandled rejections, in pages and in their workers.
+  context.on('weberror', (webError) => {
+    violations.pageErrors.push(describeError(webError.error(), webError.page()?.url()))
+  })
+  // Console messages of pages and of their workers.
+  context.on('console', (message) => {
+    if (message.type() !== 'error' && message.type() !== 'assert') return
+    const text = message.text()
+    const url = message.location().url || undefined
+    if (!isExpectedConsoleError(text, url, allowedConsoleErrors, allowedHosts))
+      violations.consoleErrors.push(consoleErrorSubject(text, url))
+  })
+  const watchCrash = (page: Page) => page.on('crash', () => violations.crashes.push(page.url()))
+  context.pages().forEach(watchCrash)
+  context.on('page', watchCrash)
+
+  return {
+    log,
+    check() {
+      const message = describeViolations(violations)
+      if (message) throw new Error(message)
+    },
+  }
 }
 
 export const test = base.extend<GuardOptions & GuardFixtures & InternalFixtures>({
@@ -71,39 +119,22 @@ export const test = base.extend<GuardOptions & GuardFixtures & InternalFixtures>
 
   pageGuards: [
     async ({ context, allowedHosts, allowedConsoleErrors }, use) => {
-      const violations = emptyViolations()
-      const log: RecordedRequest[] = []
-
-      context.on('request', (request) => {
-        const url = request.url()
-        log.push({ url, method: request.method(), resourceType: request.resourceType(), range: request.headers()['range'] })
-        if (!isAllowedRequestUrl(url, allowedHosts)) violations.externalRequests.push(`${request.method()} ${url}`)
-      })
-      // Uncaught errors and unhandled rejections, in pages and in their workers.
-      context.on('weberror', (webError) => {
-        violations.pageErrors.push(describeError(webError.error(), webError.page()?.url()))
-      })
-      // Console messages of pages and of their workers.
-      context.on('console', (message) => {
-        if (message.type() !== 'error' && message.type() !== 'assert') return
-        const text = message.text()
-        const url = message.location().url || undefined
-        if (!isExpectedConsoleError(text, url, allowedConsoleErrors, allowedHosts))
-          violations.consoleErrors.push(consoleErrorSubject(text, url))
-      })
-      const watchCrash = (page: Page) => page.on('crash', () => violations.crashes.push(page.url()))
-      context.pages().forEach(watchCrash)
-      context.on('page', watchCrash)
-
-      await use(log)
-
-      const message = describeViolations(violations)
-      if (message) throw new Error(message)
+      const guard = watchContext(context, allowedHosts, allowedConsoleErrors)
+      await use(guard.log)
+      guard.check()
     },
     { auto: true },
   ],
 
   networkLog: async ({ pageGuards }, use) => {
     await use(pageGuards)
+  },
+
+  freshContext: async ({ browser, baseURL, viewport, reducedMotion, allowedHosts, allowedConsoleErrors }, use) => {
+    const context = await browser.newContext({ baseURL, viewport, reducedMotion })
+    const guard = watchContext(context, allowedHosts, allowedConsoleErrors)
+    await use(context)
+    await context.close()
+    guard.check()
   },
 })
