@@ -165,7 +165,10 @@ test('the link reproduces the search after a reload', async ({ page }) => {
   await app.clickChip(POSITIVE)
   await app.clickChip(NEGATIVE, { shift: true })
   await page.getByRole('radio', { name: 'Raw' }).click()
-  await expect(page).toHaveURL(new RegExp(`positive=${POSITIVE}.*negative=${NEGATIVE}.*mode=raw`))
+  await expect.poll(() => {
+    const q = new URL(page.url()).searchParams
+    return [q.get('positive'), q.get('negative'), q.get('mode')]
+  }).toEqual([POSITIVE, NEGATIVE, 'raw'])
   await expect.poll(async () => (await app.ranking()).length).toBe(417)
   const before = await app.ranking()
 
