@@ -18,7 +18,7 @@ export function keptParams(search: string): string {
   return out
 }
 
-function shareableState(s: AppState): UrlState {
+export function shareableState(s: AppState): UrlState {
   return {
     dataset: s.datasetUrl,
     positives: s.positives,
