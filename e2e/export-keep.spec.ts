@@ -100,7 +100,8 @@ test('exports the results as GeoJSON, CSV and GeoParquet that match the list and
   expect(csv[0]).toEqual(['chip_id', 'score', 'rank', 'date', 'source_url', 'footprint_wkt'])
   const body = csv.slice(1)
   checkRows(body.map((r) => r[0]!), body.map((r) => Number(r[2])), body.map((r) => Number(r[1])))
-  expect(body[0]![4]).toMatch(/^s3:\/\/clay-tiles-02\/.*_0200\.tif$/)
+  // Each chip's source URL ends with its number in the tile (chip ids are <MGRS>_<date>_<NNNN>).
+  expect(body[0]![4]).toMatch(new RegExp(`^s3://clay-tiles-02/02/03WVN/2022-06-10/claytile_03WVN_20220610_v02_${body[0]![0]!.slice(-4)}\\.tif$`))
   expect(body[0]![5]).toMatch(/^POLYGON \(\(-?\d/)
 
   const pq = await download(page, 'export-parquet')
