@@ -9,6 +9,7 @@ import { setEncoderEmbedder, startAreaService } from './services/area-service.ts
 import { encoderEmbedder } from './services/area-encoder.ts'
 import { readUrlIntoStore, startUrlSync } from './services/url-sync.ts'
 import { installTestApi } from './services/test-api.ts'
+import { startAutosave } from './services/autosave.ts'
 import './styles.css'
 
 // The demo file is served beside the app (see scripts/vite/demo-data.ts).
@@ -17,6 +18,8 @@ const DEMO_URL = new URL('demo/clay-v0/03WVN_20220610_20220610_v001.gpq', docume
 readUrlIntoStore(window.location.search, window.location.hash)
 startUrlSync()
 const search = createSearchClient()
+// A bare address brings back the last session (before the dataset service opens its dataset).
+await startAutosave(search)
 const ranking = startRankingService(search)
 startAreaService(search)
 setEncoderEmbedder(encoderEmbedder())

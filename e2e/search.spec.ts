@@ -1,5 +1,4 @@
 // The core loop on the real Clay v0 sample: click examples on the map, read the ranking.
-import { readFile } from 'node:fs/promises'
 import { test, expect } from './support/test'
 import { AppPage, DEMO_LABEL } from './support/app-page'
 import type {} from '../app/services/test-api.ts'
@@ -129,35 +128,6 @@ test('clicking a result flies the map to it', async ({ page }) => {
   await expect.poll(async () => distance(await app.chipPoint(id))).toBeLessThan(40)
 })
 
-test('exports the ranked chips above the threshold as GeoJSON and CSV that match the list', async ({ page }) => {
-  const app = new AppPage(page)
-  await app.openDemo()
-  await app.clickChip(POSITIVE)
-  await app.expectTopResult(POSITIVE)
-  await app.setThreshold(0.6)
-  const listed = await app.resultIds()
-  const shown = Number((await app.thresholdCount.textContent())!.split(' ')[0])
-
-  const [geo] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-geojson').click()])
-  expect(geo.suggestedFilename()).toBe('chipfinder-03WVN_20220610_20220610_v001.geojson')
-  const fc = JSON.parse(await readFile((await geo.path())!, 'utf8'))
-  expect(fc.features).toHaveLength(shown)
-  expect(fc.features.slice(0, listed.length).map((f: { properties: { chip_id: string } }) => f.properties.chip_id)).toEqual(listed)
-  const first = fc.features[0]
-  expect(first.properties).toMatchObject({ chip_id: POSITIVE, rank: 1, date: '2022-06-10' })
-  expect(first.properties.source_url).toMatch(/^s3:\/\/clay-tiles-02\/02\/03WVN\/2022-06-10\/claytile_03WVN_20220610_v02_0200\.tif$/)
-  expect(first.geometry.type).toBe('Polygon')
-  expect(first.geometry.coordinates[0]).toHaveLength(5)
-  expect(fc.features.every((f: { properties: { score: number } }) => f.properties.score >= 0.6)).toBe(true)
-  expect(fc.query).toMatchObject({ positives: [POSITIVE], mode: 'centred', threshold: 0.6 })
-
-  const [csv] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-csv').click()])
-  const lines = (await readFile((await csv.path())!, 'utf8')).trimEnd().split('\r\n')
-  expect(lines[0]).toBe('chip_id,score,rank,date,source_url,footprint_wkt')
-  expect(lines).toHaveLength(shown + 1)
-  expect(lines.slice(1, listed.length + 1).map((l) => l.split(',')[0])).toEqual(listed)
-  expect(lines[1]).toMatch(/^03WVN_20220610_0200,1,1,2022-06-10,s3:\/\/.*,"POLYGON \(\(-?\d/)
-})
 
 test('the link reproduces the search after a reload', async ({ page }) => {
   const app = new AppPage(page)

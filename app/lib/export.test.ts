@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { ChipAttributes } from './chips.ts'
 import { ChipCollection } from './chip-collection.ts'
-import { rankedRows, toCsv, toGeoJson } from './export.ts'
+import { csvParts, geoJsonParts, rankedRows, toCsv, toGeoJson } from './export.ts'
 import { rankOrder } from './rank.ts'
 
 const attributes: ChipAttributes = {
@@ -73,5 +73,39 @@ describe('export: drawn areas', () => {
     expect(a2.geometry).toEqual({ type: 'Point', coordinates: [5, 5] })
     expect(a2.properties).toMatchObject({ example: 'negative', imagery_from: '2024-01-01', imagery_to: '2024-02-01', scene: 'S2A_X' })
     expect(toCsv(chips, rankedRows(order, scores, null)).trimEnd().split('\r\n')).toHaveLength(4)
+  })
+})
+
+describe('export: in pieces', () => {
+  const area = { id: 'a1', label: 'positive' as const, shape: 'point' as const, ring: [[5, 5]] as [number, number][] }
+  it('writes the GeoJSON in pieces of a few chips that join into one valid document', () => {
+    const rows = rankedRows(order, scores, null)
+    const pieces = [...geoJsonParts(chips, rows, { q: 1 }, [area], 2)]
+    // Opening, two pieces of chips (2 + 1), closing with the area.
+    expect(pieces).toHaveLength(4)
+    const fc = JSON.parse(pieces.join(''))
+    expect(fc.query).toEqual({ q: 1 })
+    expect(fc.features.map((f: { properties: { chip_id?: string; kind?: string } }) => f.properties.chip_id ?? f.properties.kind)).toEqual([
+      '=HYPERLINK("x")',
+      'a',
+      'c,"quoted"',
+      'query_area',
+    ])
+    expect(pieces.join('')).toBe(toGeoJson(chips, rows, { q: 1 }, [area]))
+    // No chips, no areas, or areas alone: still one valid document.
+    expect(JSON.parse([...geoJsonParts(chips, [], null)].join('')).features).toEqual([])
+    expect(JSON.parse([...geoJsonParts(chips, [], null, [area])].join('')).features).toHaveLength(1)
+  })
+
+  it('writes the CSV in pieces of whole lines', () => {
+    const rows = rankedRows(order, scores, null)
+    const pieces = [...csvParts(chips, rows, 2)]
+    expect(pieces).toHaveLength(3)
+    expect(pieces.every((p) => p.endsWith('\r\n'))).toBe(true)
+    expect(pieces.join('')).toBe(toCsv(chips, rows))
+    // A cell with a line break inside stays one quoted cell.
+    const odd = new ChipCollection()
+    odd.add('x', { ...attributes, ids: ['line\nbreak', 'b', 'c'] })
+    expect([...csvParts(odd, [{ row: 0, rank: 1, score: 1 }])][1]).toMatch(/^"line\nbreak",1,1,/)
   })
 })

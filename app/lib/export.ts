@@ -1,4 +1,5 @@
-// Ranked results as files a person can take away: GeoJSON and CSV.
+// Ranked results as files a person can take away: GeoJSON and CSV, written in pieces (the
+// GeoParquet writer is app/lib/export/geoparquet.ts).
 // The GeoJSON also carries the areas drawn as examples, one Feature each after the chips (its
 // properties say it is a query area and whether it was "more like this" or "not like this"), so
 // the file shows what was searched for. The CSV stays one line per chip: a table of results, with
@@ -51,7 +52,7 @@ export function orderAtOrAbove(scores: Float32Array, threshold: number | null): 
 }
 
 /** float32 scores carry ~7 significant digits; six decimals keep them all without noise. */
-function roundScore(s: number): number {
+export function roundScore(s: number): number {
   return Math.round(s * 1e6) / 1e6
 }
 
@@ -75,8 +76,13 @@ export function areaFeature(area: DrawnArea): Record<string, unknown> {
   }
 }
 
-export function toGeoJson(chips: ChipLookup, rows: readonly RankedRow[], query: Record<string, unknown>, areas: readonly DrawnArea[] = []): string {
-  const features = rows.map(({ row, rank, score }) => ({
+export function toGeoJson(chips: ChipLookup, rows: readonly RankedRow[], query: unknown, areas: readonly DrawnArea[] = []): string {
+  return [...geoJsonParts(chips, rows, query, areas)].join('')
+}
+
+/** One chip as a GeoJSON Feature. */
+export function chipFeature(chips: ChipLookup, { row, rank, score }: RankedRow): Record<string, unknown> {
+  return {
     type: 'Feature',
     geometry: { type: 'Polygon', coordinates: [chips.ring(row)] },
     properties: {
@@ -86,11 +92,27 @@ export function toGeoJson(chips: ChipLookup, rows: readonly RankedRow[], query: 
       date: chips.date(row),
       source_url: chips.sourceUrl(row),
     },
-  }))
-  return JSON.stringify({ type: 'FeatureCollection', query, features: [...features, ...areas.map(areaFeature)] })
+  }
 }
 
-function csvCell(value: string | number | null): string {
+/**
+ * The FeatureCollection as consecutive pieces of text, `chunkRows` chips each (plus the opening
+ * and the closing with the areas): joined, they are one JSON document. A caller writes each
+ * piece out (a Blob part, a file stream) and may yield between them; no giant string is built.
+ */
+export function* geoJsonParts(chips: ChipLookup, rows: readonly RankedRow[], query: unknown, areas: readonly DrawnArea[] = [], chunkRows = 2000): Generator<string> {
+  yield `{"type":"FeatureCollection","query":${JSON.stringify(query ?? null)},"features":[`
+  let first = true
+  for (let i = 0; i < rows.length; i += chunkRows) {
+    const part = rows.slice(i, i + chunkRows).map((r) => JSON.stringify(chipFeature(chips, r)))
+    yield (first ? '' : ',') + part.join(',')
+    first = false
+  }
+  const tail = areas.map((a) => JSON.stringify(areaFeature(a)))
+  yield `${tail.length && !first ? ',' : ''}${tail.join(',')}]}`
+}
+
+export function csvCell(value: string | number | null): string {
   if (value === null) return ''
   if (typeof value === 'number') return String(value)
   const defused = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value
@@ -104,18 +126,24 @@ export function ringToWkt(ring: readonly [number, number][]): string {
 export const CSV_COLUMNS = ['chip_id', 'score', 'rank', 'date', 'source_url', 'footprint_wkt'] as const
 
 export function toCsv(chips: ChipLookup, rows: readonly RankedRow[]): string {
-  const lines = [CSV_COLUMNS.join(',')]
-  for (const { row, rank, score } of rows) {
-    lines.push(
-      [
+  return [...csvParts(chips, rows)].join('')
+}
+
+/** The CSV as consecutive pieces of text: the header, then `chunkRows` lines each (CRLF ends every line). */
+export function* csvParts(chips: ChipLookup, rows: readonly RankedRow[], chunkRows = 2000): Generator<string> {
+  yield `${CSV_COLUMNS.join(',')}\r\n`
+  for (let i = 0; i < rows.length; i += chunkRows) {
+    let text = ''
+    for (const { row, rank, score } of rows.slice(i, i + chunkRows)) {
+      text += `${[
         csvCell(chips.id(row)),
         csvCell(roundScore(score)),
         csvCell(rank),
         csvCell(chips.date(row)),
         csvCell(chips.sourceUrl(row)),
         csvCell(ringToWkt(chips.ring(row))),
-      ].join(','),
-    )
+      ].join(',')}\r\n`
+    }
+    yield text
   }
-  return `${lines.join('\r\n')}\r\n`
 }

@@ -8,6 +8,8 @@ import { isAbortError } from '../../workers/rpc/rpc.ts'
 import type { SearchClient } from '../../workers/search/client.ts'
 import { useAppStore, type AppState, type DrawnArea } from '../state/store.ts'
 import { registry } from './registry.ts'
+import { fileExampleQueries } from './file-examples.ts'
+import { useFileExamples } from '../state/file-examples.ts'
 
 /** Rows the worker returns in order: enough for the list, the gallery and the map's labels. */
 export const TOP_K = 1000
@@ -54,7 +56,8 @@ export function startRankingService(search: SearchClient): RankingService {
     const rows = (ids: string[]) => ids.map((id) => chips.rowOf(id)).filter((r): r is number => r !== undefined)
     const pos = rows(positives)
     const epoch = registry.epoch
-    const queries = areaQueries(areas, epoch)
+    // Drawn areas' vectors, and examples from a labels file (when their model matches the dataset's).
+    const queries = [...areaQueries(areas, epoch), ...fileExampleQueries()]
     if (pos.length === 0 && !queries.some((q) => q.label === 'positive')) return clear()
     store.setState({ rankingStatus: 'ranking' })
     try {
@@ -97,6 +100,15 @@ export function startRankingService(search: SearchClient): RankingService {
     )
       request()
   })
+  const unsubscribeFile = useFileExamples.subscribe((s, prev) => {
+    if (s.version !== prev.version) request()
+  })
 
-  return { request, stop: unsubscribe }
+  return {
+    request,
+    stop() {
+      unsubscribe()
+      unsubscribeFile()
+    },
+  }
 }

@@ -193,6 +193,8 @@ export interface Actions {
   removeExample(id: string): void
   /** Remove every example (one step that can be undone). */
   clearExamples(): void
+  /** Add chips and areas as examples, all in one step that can be undone (a labels file); chips already examples keep their label. */
+  addExamples(add: { positives: string[]; negatives: string[]; areas: Omit<DrawnArea, 'id'>[] }): void
   /** Replace the examples without recording a step: for the app itself (a link, chips a dataset lacks). */
   setExamples(positives: string[], negatives: string[]): void
   /** Add a drawn area as an example (a step that can be undone); answers its id. */
@@ -340,6 +342,14 @@ export const useAppStore = create<AppState>()((set, get) => {
       label({ positives: positives.filter((x) => x !== id), negatives: negatives.filter((x) => x !== id) })
     },
     clearExamples: () => label({ positives: [], negatives: [], areas: [] }),
+    addExamples: (add) => {
+      const s = get()
+      const known = new Set([...s.positives, ...s.negatives])
+      const fresh = (ids: string[]) => ids.filter((id) => !known.has(id))
+      const areas = [...s.areas]
+      for (const area of add.areas) areas.push({ ...area, id: nextAreaId({ ...s, areas }) })
+      label({ positives: [...s.positives, ...fresh(add.positives)], negatives: [...s.negatives, ...fresh(add.negatives)], areas })
+    },
     setExamples: (positives, negatives) => set({ positives, negatives }),
     addArea: (area) => {
       const id = nextAreaId(get())

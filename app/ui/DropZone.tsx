@@ -1,10 +1,11 @@
 import { useState, type DragEvent, type ReactNode } from 'react'
+import { loadLabels } from '../services/labels-service.ts'
 
 function hasFiles(e: DragEvent): boolean {
   return Array.from(e.dataTransfer.types).includes('Files')
 }
 
-/** Lets a person drop a GeoParquet file anywhere on the app to open it (nothing is uploaded). */
+/** Lets a person drop a GeoParquet file anywhere on the app to open it, or a labels file to load its examples (nothing is uploaded). */
 export function DropZone({ onFile, children }: { onFile: (file: File) => void; children: ReactNode }) {
   const [over, setOver] = useState(false)
   return (
@@ -24,13 +25,15 @@ export function DropZone({ onFile, children }: { onFile: (file: File) => void; c
         e.preventDefault()
         setOver(false)
         const file = e.dataTransfer.files[0]
-        if (file) onFile(file)
+        // A labels file (JSON) adds examples; anything else is opened as a dataset.
+        if (file && (/\.json$/i.test(file.name) || file.type === 'application/json')) void loadLabels(file)
+        else if (file) onFile(file)
       }}
     >
       {children}
       {over && (
         <div className="drop-overlay" aria-hidden="true" onDragLeave={() => setOver(false)}>
-          <p>Drop a GeoParquet file to open it. It stays on your computer.</p>
+          <p>Drop a GeoParquet file to open it (or a labels file to load its examples). It stays on your computer.</p>
         </div>
       )}
     </div>

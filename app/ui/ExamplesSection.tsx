@@ -3,6 +3,10 @@ import { useLoadedChips } from './use-registry.ts'
 import { UndoRedo } from './UndoRedo.tsx'
 import { AreaList } from './AreaList.tsx'
 import { AreaModeNote } from './AreaModeNote.tsx'
+import { FileExampleList, LabelsFileButtons } from './LabelsFile.tsx'
+import { RestoredSession } from './RestoredSession.tsx'
+import { useFileExamples } from '../state/file-examples.ts'
+import { clearFileExamples } from '../services/file-examples.ts'
 
 function ExampleList({ ids, kind }: { ids: string[]; kind: 'positive' | 'negative' }) {
   const removeExample = useAppStore((s) => s.removeExample)
@@ -38,18 +42,27 @@ export function ExamplesSection() {
   const setLabelMode = useAppStore((s) => s.setLabelMode)
   const clearExamples = useAppStore((s) => s.clearExamples)
   const areas = useAppStore((s) => s.areas)
-  const anyPositive = positives.length > 0 || areas.some((a) => a.label === 'positive')
+  const fromFile = useFileExamples((s) => s.examples)
+  const anyPositive = positives.length > 0 || areas.some((a) => a.label === 'positive') || fromFile.some((e) => e.label === 'positive')
 
   return (
     <section className="section" aria-labelledby="examples-heading">
       <div className="section-head">
         <h2 id="examples-heading">Examples</h2>
-        {positives.length + negatives.length + areas.length > 0 && (
-          <button type="button" className="link small" onClick={clearExamples}>
+        {positives.length + negatives.length + areas.length + fromFile.length > 0 && (
+          <button
+            type="button"
+            className="link small"
+            onClick={() => {
+              clearExamples()
+              clearFileExamples()
+            }}
+          >
             Clear all
           </button>
         )}
       </div>
+      <RestoredSession />
       <UndoRedo />
       <div className="segmented" role="radiogroup" aria-label="A click on the map marks">
         <button type="button" role="radio" aria-checked={labelMode === 'positive'} onClick={() => setLabelMode('positive')}>
@@ -66,9 +79,11 @@ export function ExamplesSection() {
       </p>
       <ExampleList ids={positives} kind="positive" />
       <ExampleList ids={negatives} kind="negative" />
+      <FileExampleList />
       <AreaList />
       <AreaModeNote />
-      {!anyPositive && negatives.length + areas.length > 0 && (
+      <LabelsFileButtons />
+      {!anyPositive && negatives.length + areas.length + fromFile.length > 0 && (
         <p className="hint small" role="status">
           Add at least one “more like this” example to rank the chips.
         </p>

@@ -1,62 +1,60 @@
+import { useState } from 'react'
 import { useAppStore } from '../state/store.ts'
-import { rankedRows, toCsv, toGeoJson } from '../lib/export.ts'
 import { countAtOrAbove } from '../lib/histogram.ts'
 import { formatCount } from '../lib/format.ts'
 import type { CurrentRanking } from '../services/registry.ts'
 import { useLoadedChips } from './use-registry.ts'
 import { lossKeep } from '../lib/chip-filter.ts'
+import { EXPORT_FORMATS, exportResults, type ExportFormat, type ExportProgress } from '../services/export-service.ts'
 
-function download(name: string, type: string, text: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type }))
-  const a = document.createElement('a')
-  a.href = url
-  a.download = name
-  document.body.append(a)
-  a.click()
-  a.remove()
-  // Revoke after the click has been handled; the download keeps its own reference.
-  setTimeout(() => URL.revokeObjectURL(url), 0)
-}
-
-function baseName(fileName: string): string {
-  return `chipfinder-${fileName.replace(/\.[^.]+$/, '').replace(/[^\w.-]+/g, '_')}`
-}
+const FORMATS: ExportFormat[] = ['geojson', 'csv', 'parquet']
 
 export function ExportButtons({ ranking }: { ranking: CurrentRanking }) {
   const threshold = useAppStore((s) => s.threshold)
   const summary = useAppStore((s) => s.summary)
   const lossFilter = useAppStore((s) => s.lossFilter)
   const chips = useLoadedChips()
+  // Each format's export under way, with how far it got; the other buttons stay usable.
+  const [busy, setBusy] = useState<Partial<Record<ExportFormat, ExportProgress>>>({})
   if (!chips || !summary) return null
   const count = countAtOrAbove(ranking.scores, threshold, lossKeep(chips, lossFilter))
-  const exportAs = (format: 'geojson' | 'csv') => {
-    const s = useAppStore.getState()
-    const rows = rankedRows(ranking.top, ranking.scores, s.threshold, Infinity, lossKeep(chips, s.lossFilter))
-    const name = baseName(summary.fileName)
-    if (format === 'geojson') {
-      const query = {
-        dataset: s.datasetUrl ?? 'demo',
-        positives: s.positives,
-        negatives: s.negatives,
-        areas: s.areas.map((a) => `${a.id} (${a.label})`),
-        mode: s.mode,
-        threshold: s.threshold,
-        lossFilter: s.lossFilter,
-      }
-      download(`${name}.geojson`, 'application/geo+json', toGeoJson(chips, rows, query, s.areas))
-    } else {
-      download(`${name}.csv`, 'text/csv', toCsv(chips, rows))
-    }
+  const start = (format: ExportFormat) => {
+    const setProgress = (p: ExportProgress | null) =>
+      setBusy((b) => {
+        const { [format]: _old, ...rest } = b
+        return p ? { ...rest, [format]: p } : rest
+      })
+    exportResults(format, setProgress)
+      .catch((err: unknown) => useAppStore.getState().notify('error', `The ${EXPORT_FORMATS[format].label} export failed: ${err instanceof Error ? err.message : String(err)}`))
+      .finally(() => setProgress(null))
   }
+  const running = FORMATS.filter((f) => busy[f])
   return (
     <div className="export" role="group" aria-label="Export">
       <span className="small muted">Export {formatCount(count)} chips:</span>
-      <button type="button" onClick={() => exportAs('geojson')} data-testid="export-geojson">
-        GeoJSON
-      </button>
-      <button type="button" onClick={() => exportAs('csv')} data-testid="export-csv">
-        CSV
-      </button>
+      {FORMATS.map((format) => (
+        <button
+          key={format}
+          type="button"
+          onClick={() => start(format)}
+          disabled={count === 0 || busy[format] !== undefined}
+          aria-busy={busy[format] !== undefined}
+          data-testid={`export-${format}`}
+        >
+          {EXPORT_FORMATS[format].label}
+        </button>
+      ))}
+      {running.length > 0 && (
+        <p className="small muted" role="status" data-testid="export-progress">
+          {running
+            .map((f) => {
+              const p = busy[f]!
+              return `Writing ${EXPORT_FORMATS[f].label}: ${formatCount(p.done)} of ${formatCount(p.total)} chips`
+            })
+            .join('; ')}
+        </p>
+      )}
+      <p className="small muted export-note">GeoJSON and GeoParquet also record the search (examples, method, threshold, link); CSV is the table alone.</p>
     </div>
   )
 }
