@@ -10,15 +10,24 @@ import type { DatasetService } from './services/dataset-service.ts'
 import { DatasetPicker } from './ui/DatasetPicker.tsx'
 import { builtinCatalog } from './services/builtin-catalog.ts'
 import { useAppStore } from './state/store.ts'
+import { EmbedButton } from './ui/EmbedDialog.tsx'
+import { EmbedLayout } from './ui/EmbedLayout.tsx'
+import { embedConfig } from './services/embed-mode.ts'
 
 export function App({ service, demoUrl }: { service: DatasetService; demoUrl: string }) {
   const family = useAppStore((s) => s.summary?.family)
+  if (embedConfig.embed) return <EmbedLayout />
   return (
     <DropZone onFile={service.openLocalFile}>
       <div className="app">
         <aside className="panel" aria-label="Search">
           <header className="brand">
-            <h1>Chipfinder</h1>
+            <div className="brand-head">
+              <h1>Chipfinder</h1>
+              <div className="brand-actions">
+                <EmbedButton />
+              </div>
+            </div>
             <p className="muted small">Find places that look like the ones you point at.</p>
           </header>
           <DatasetSection service={service} />

@@ -9,6 +9,7 @@ import { setEncoderEmbedder, startAreaService } from './services/area-service.ts
 import { encoderEmbedder } from './services/area-encoder.ts'
 import { readUrlIntoStore, startUrlSync } from './services/url-sync.ts'
 import { installTestApi } from './services/test-api.ts'
+import { startEmbedBridge } from './services/embed-bridge.ts'
 import './styles.css'
 
 // The demo file is served beside the app (see scripts/vite/demo-data.ts).
@@ -22,6 +23,7 @@ startAreaService(search)
 setEncoderEmbedder(encoderEmbedder())
 const service = startDatasetService({ search, pool: createDecodePool(), ranking, demoUrl: DEMO_URL })
 installTestApi()
+startEmbedBridge() // only in embed mode with allowed host origins (docs/embed.md)
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
