@@ -89,6 +89,8 @@ test.describe('embedded in another site', () => {
     expect(first.top[0]).toMatchObject({ id: POSITIVE, rank: 1 })
     await expect(embed.getByTestId('dataset-label')).toHaveText(DEMO_LABEL)
     await expect(embed.getByTestId('result-row').first()).toHaveAttribute('data-chip-id', POSITIVE)
+    // At 780 × 500 the panel stands beside the map, and nothing is wider than the frame.
+    expect(await appFrame(page).evaluate(() => [document.documentElement.scrollWidth, document.querySelector('.embed-panel')!.getBoundingClientRect().left])).toEqual([780, 480])
     const listed = await embed.getByTestId('result-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-chip-id')))
     expect(listed.slice(0, 20)).toEqual(first.top.map((r) => r.id))
     // The compact chrome: no dataset picker or method panel, and a link to the full app with the same search.
@@ -210,6 +212,17 @@ test.describe('Content-Security-Policy', () => {
     expect(encoder.maxAbsDiff).toBeLessThan(1e-4)
     expect(encoder.threads).toBeGreaterThan(1)
     expect(await page.evaluate(() => window.__csp)).toEqual([])
+
+    // The Embed dialog writes the iframe for this search, with the origins typed in, as text.
+    await page.getByRole('button', { name: 'Embed', exact: true }).click()
+    const dialog = page.getByRole('dialog', { name: 'Embed this search' })
+    await dialog.getByTestId('embed-origins').fill('http://example.org, https://news.example')
+    await expect(dialog.getByText(/must use https:\/\//)).toBeVisible()
+    const snippet = await dialog.getByTestId('embed-snippet').inputValue()
+    expect(snippet).toMatch(/^<iframe src="http:\/\/127\.0\.0\.1:\d+\/\?[^"]*positive=03WVN_20220610_0200[^"]*&amp;embed=1&amp;allow=https%3A%2F%2Fnews\.example" width="100%" height="480" title="[^"]+" loading="lazy" allow="clipboard-write"><\/iframe>$/)
+    await expect(dialog.getByTestId('embed-component-snippet')).toHaveValue(/<chipfinder-search src="[^"]+" width="100%" height="480" allow-origin="https:\/\/news\.example"><\/chipfinder-search>$/)
+    await page.keyboard.press('Escape')
+    await expect(dialog).toHaveCount(0)
 
     // What an attacker would inject: an inline script. It doesn't run; the page hears of it (once
     // per policy: the header's and the <meta>'s).

@@ -12,7 +12,6 @@
 // nothing posted, not even `ready`.
 
 import { buildMessage, answerTo, EMBED_LIMITS, COMMAND_TYPES, parseCommand, type EmbedCommand, type EmbedEvent, type EmbedMessage } from '../lib/embed/protocol.ts'
-import { readEmbedConfig } from '../lib/embed/origins.ts'
 import { rankedRows } from '../lib/export.ts'
 import { countAtOrAbove } from '../lib/histogram.ts'
 import { lossKeep } from '../lib/chip-filter.ts'
@@ -20,6 +19,7 @@ import { datasetLabel } from '../lib/format.ts'
 import { useAppStore, type AppState } from '../state/store.ts'
 import { currentRanking, registry } from './registry.ts'
 import { mapHandle } from '../map/map-handle.ts'
+import { embedConfig } from './embed-mode.ts'
 
 /** Changes come in bursts (a slider drag, a ranking after each loaded file): one event per burst. */
 const EVENT_DELAY_MS = 100
@@ -182,8 +182,10 @@ function prefersReducedMotion(): boolean {
 
 /** In embed mode with allowed origins, answer the host page's commands and tell it what changes. */
 export function startEmbedBridge(): () => void {
-  const config = readEmbedConfig(window.location.search)
+  const config = embedConfig
   if (!config.embed || window.parent === window) return () => {}
+  // For whoever wrote the embed HTML by hand; the Embed dialog never writes a bad origin.
+  if (config.problems.length > 0) console.warn(`Chipfinder embed: part of allow was ignored. ${config.problems.join(' ')}`)
   return createEmbedBridge({
     allowed: config.allowed,
     parent: window.parent,
