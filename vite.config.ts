@@ -2,6 +2,7 @@ import { defineConfig } from 'vite'
 import react from '@vitejs/plugin-react'
 import { demoData } from './scripts/vite/demo-data.ts'
 import { offlineBasemap } from './scripts/vite/offline-basemap.ts'
+import { CONTENT_SECURITY_POLICY, contentSecurityPolicy } from './scripts/vite/csp.ts'
 
 const root = import.meta.dirname
 
@@ -20,7 +21,7 @@ const ISOLATION_HEADERS = {
 export default defineConfig({
   root,
   base: './',
-  plugins: [react(), demoData(root), offlineBasemap()],
+  plugins: [react(), demoData(root), offlineBasemap(), contentSecurityPolicy()],
   worker: { format: 'es' },
   build: {
     target: 'es2022',
@@ -28,5 +29,7 @@ export default defineConfig({
     chunkSizeWarningLimit: 2500,
   },
   server: { port: 5173, open: !process.env.CI && !!process.env.DISPLAY, headers: ISOLATION_HEADERS },
-  preview: { port: 4173, headers: ISOLATION_HEADERS },
+  // The built page carries its policy in a <meta> too (scripts/vite/csp.ts); the header also
+  // covers the workers, which a <meta> in the page doesn't reach.
+  preview: { port: 4173, headers: { ...ISOLATION_HEADERS, 'Content-Security-Policy': CONTENT_SECURITY_POLICY } },
 })

@@ -12,17 +12,24 @@ import { builtinCatalog } from './services/builtin-catalog.ts'
 import { useAppStore } from './state/store.ts'
 import { ShareButton } from './ui/ShareButton.tsx'
 import { SharedOpenBanner } from './ui/SharedOpenBanner.tsx'
+import { EmbedButton } from './ui/EmbedDialog.tsx'
+import { EmbedLayout } from './ui/EmbedLayout.tsx'
+import { embedConfig } from './services/embed-mode.ts'
 
 export function App({ service, demoUrl }: { service: DatasetService; demoUrl: string }) {
   const family = useAppStore((s) => s.summary?.family)
+  if (embedConfig.embed) return <EmbedLayout />
   return (
     <DropZone onFile={service.openLocalFile}>
       <div className="app">
         <aside className="panel" aria-label="Search">
           <header className="brand">
-            <div className="brand-row">
+            <div className="brand-head">
               <h1>Chipfinder</h1>
-              <ShareButton />
+              <div className="brand-actions">
+                <ShareButton />
+                <EmbedButton />
+              </div>
             </div>
             <p className="muted small">Find places that look like the ones you point at.</p>
           </header>

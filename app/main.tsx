@@ -10,6 +10,8 @@ import { encoderEmbedder } from './services/area-encoder.ts'
 import { readUrlIntoStore, startUrlSync } from './services/url-sync.ts'
 import { installTestApi } from './services/test-api.ts'
 import { startAutosave } from './services/autosave.ts'
+import { startEmbedBridge } from './services/embed-bridge.ts'
+import { embedConfig } from './services/embed-mode.ts'
 import './styles.css'
 
 // The demo file is served beside the app (see scripts/vite/demo-data.ts).
@@ -19,12 +21,14 @@ readUrlIntoStore(window.location.search, window.location.hash)
 startUrlSync()
 const search = createSearchClient()
 // A bare address brings back the last session (before the dataset service opens its dataset).
-await startAutosave(search)
+// An embed shows the search its link names and keeps nothing: it is someone else's page.
+if (!embedConfig.embed) await startAutosave(search)
 const ranking = startRankingService(search)
 startAreaService(search)
 setEncoderEmbedder(encoderEmbedder())
 const service = startDatasetService({ search, pool: createDecodePool(), ranking, demoUrl: DEMO_URL })
 installTestApi()
+startEmbedBridge() // only in embed mode with allowed host origins (docs/embed.md)
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

@@ -112,7 +112,7 @@ export async function startAutosave(search: SearchClient): Promise<() => void> {
       } else {
         const { link, fileExamples } = parsed.session
         const n = countExamples(parsed.session)
-        readUrlIntoStore(link.search, link.hash)
+        readUrlIntoStore(link.search, link.hash, 'saved')
         restoreFileExamples(fileExamples)
         if (n > 0) useRestoredSession.setState({ state: 'restored', localFileName: null, examples: n })
       }
@@ -150,6 +150,8 @@ export async function startAutosave(search: SearchClient): Promise<() => void> {
       s.basemap !== prev.basemap ||
       s.datasetModel !== prev.datasetModel ||
       s.lossFilter !== prev.lossFilter ||
+      s.resultCount !== prev.resultCount ||
+      s.mapView !== prev.mapView ||
       s.localFileName !== prev.localFileName
     )
       schedule()

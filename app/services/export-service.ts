@@ -13,6 +13,7 @@ import type { ChipCollection } from '../lib/chip-collection.ts'
 import { useAppStore, type AppState } from '../state/store.ts'
 import { currentRanking, registry, type CurrentRanking } from './registry.ts'
 import { fileExampleQueryEntries } from './file-examples.ts'
+import { shareLink } from './url-sync.ts'
 
 export type ExportFormat = 'geojson' | 'csv' | 'parquet'
 
@@ -67,7 +68,7 @@ export function currentQuery(resultCount: number): ExportQuery {
       sourceModel: summary?.sourceModel ?? null,
     },
     // The address bar is the link (url-sync.ts keeps it in step); a local file has none.
-    link: s.localFileName === null ? window.location.href : null,
+    link: shareLink(s),
     positives: s.positives,
     negatives: s.negatives,
     areas: s.areas,

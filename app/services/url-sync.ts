@@ -38,7 +38,12 @@ export function shareableState(s: AppState): UrlState {
   }
 }
 
-export function readUrlIntoStore(search: string, hash = ''): void {
+/**
+ * Put a link's search in the store. `from` says whose it is: a link the page was opened with
+ * (it says "Opening a shared search" while it loads), or the search saved in this browser
+ * (app/services/autosave.ts, which says so itself).
+ */
+export function readUrlIntoStore(search: string, hash = '', from: 'link' | 'saved' = 'link'): void {
   const { state, problems } = decodeUrlState(search, hash)
   useAppStore.setState({
     datasetUrl: state.dataset,
@@ -55,11 +60,12 @@ export function readUrlIntoStore(search: string, hash = ''): void {
     mapView: state.view ?? null,
     lossFilter: state.lossFilter ?? null,
     sharedOpen:
-      state.positives.length + state.negatives.length + state.areas.length > 0
+      from === 'link' && state.positives.length + state.negatives.length + state.areas.length > 0
         ? { examples: state.positives.length + state.negatives.length, areas: state.areas.length }
         : null,
   })
-  if (problems.length > 0) useAppStore.getState().notify('warning', `Part of this link was ignored. ${problems.join(' ')}`)
+  if (problems.length > 0)
+    useAppStore.getState().notify('warning', `Part of ${from === 'link' ? 'this link' : 'the saved search'} was ignored. ${problems.join(' ')}`)
 }
 
 /** Keep the address bar in step with the store. Returns a function that stops it. */

@@ -5,6 +5,7 @@
 import { useEffect, useId, useRef, useState } from 'react'
 import { useAppStore } from '../state/store.ts'
 import { shareLink } from '../services/url-sync.ts'
+import { useFileExamples } from '../state/file-examples.ts'
 
 type CopyState = 'idle' | 'copied' | 'refused'
 
@@ -29,6 +30,7 @@ async function copy(text: string): Promise<boolean> {
 
 export function ShareButton() {
   const localFileName = useAppStore((s) => s.localFileName)
+  const fromFile = useFileExamples((s) => s.examples.length)
   const [open, setOpen] = useState(false)
   const [link, setLink] = useState('')
   const [copyState, setCopyState] = useState<CopyState>('idle')
@@ -132,6 +134,12 @@ export function ShareButton() {
                 map view.
                 {inFragment && ' It is long, so part of it sits after the #, which browsers never send to a server.'}
               </p>
+              {fromFile > 0 && (
+                <p className="small hint" data-testid="share-file-examples">
+                  The {fromFile === 1 ? 'example' : `${fromFile} examples`} from a labels file {fromFile === 1 ? 'is' : 'are'} not in the link (a link holds chip
+                  ids, not embeddings). Send the labels file with it (Save labels, under Examples).
+                </p>
+              )}
             </>
           )}
         </div>

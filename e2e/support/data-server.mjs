@@ -9,6 +9,9 @@
 // Routes (the same on both ports; the CORS port adds CORS headers, the other never does, so a
 // browser page on another origin cannot read anything from it):
 //   GET  /health                     a tiny HTML page (Playwright's readiness check; tests can load it)
+//   GET  /embed-host.html?src=…      a host site framing the app; /embed-component.html?script=…
+//                                    the same with the <chipfinder-search> web component (see
+//                                    EMBED_HOST_PAGE below; e2e/embed.spec.ts)
 //   GET  /files/<name>               <dir>/<name>, written at start by scripts/make-fixtures.mjs
 //   GET  /clay-v0/<name>             the shared real sample ($CHIPFINDER_FIXTURES/clay-v0/<name>)
 //   GET  /status/<code>/<anything>   answers <code> (200-599) with a short text body
@@ -120,6 +123,44 @@ function send(res, status, body, type = 'text/plain; charset=utf-8') {
   res.setHeader('Cache-Control', 'no-store')
   res.end(body)
 }
+
+/**
+ * A host site that embeds the app (e2e/embed.spec.ts), free of any app code:
+ *   /embed-host.html?src=<embed link>[&width=…&height=…]   an <iframe> of the link; every message
+ *       from that frame lands in window.received ({ origin, data }); window.send(message, targetOrigin)
+ *       posts to the frame.
+ *   /embed-component.html?script=<chipfinder-embed.js URL>&<attribute>=<value>…   the web component
+ *       with those attributes; its chipfinder-* DOM events land in window.events ({ type, detail }).
+ * Values from the query are set as DOM properties and attributes, never as HTML.
+ */
+const EMBED_HOST_PAGE = `<!doctype html><html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>embed host</title>
+<style>body{margin:0}iframe{border:0;display:block}</style></head><body><script>
+const q = new URLSearchParams(location.search)
+const src = new URL(q.get('src'))
+if (src.protocol !== 'http:') throw new Error('src must be http')
+window.received = []
+const frame = document.createElement('iframe')
+frame.width = q.get('width') || '760'
+frame.height = q.get('height') || '460'
+frame.title = 'Chipfinder'
+window.addEventListener('message', (e) => { if (e.source === frame.contentWindow) window.received.push({ origin: e.origin, data: e.data }) })
+window.send = (message, targetOrigin) => frame.contentWindow.postMessage(message, targetOrigin)
+frame.src = src.href
+document.body.append(frame)
+</script></body></html>`
+
+const EMBED_COMPONENT_PAGE = `<!doctype html><html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>component host</title>
+<style>body{margin:0}</style></head><body><script type="module">
+const q = new URLSearchParams(location.search)
+const script = new URL(q.get('script'))
+if (script.protocol !== 'http:') throw new Error('script must be http')
+window.events = []
+const el = document.createElement('chipfinder-search')
+for (const [k, v] of q) if (k !== 'script') el.setAttribute(k, v)
+for (const type of ['ready', 'results', 'selection']) el.addEventListener('chipfinder-' + type, (e) => window.events.push({ type: e.type, detail: e.detail }))
+document.body.append(el)
+await import(script.href)
+</script></body></html>`
 
 const HEALTH_PAGE = '<!doctype html><html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>data server</title></head><body><p id="health">ok</p></body></html>'
 
@@ -546,6 +587,12 @@ export async function startDataServer(options = {}) {
         return send(res, 204, '')
       case 'health':
         if (rest.length === 0) return send(res, 200, HEALTH_PAGE, 'text/html; charset=utf-8')
+        break
+      case 'embed-host.html':
+        if (rest.length === 0) return send(res, 200, EMBED_HOST_PAGE, 'text/html; charset=utf-8')
+        break
+      case 'embed-component.html':
+        if (rest.length === 0) return send(res, 200, EMBED_COMPONENT_PAGE, 'text/html; charset=utf-8')
         break
       case 'files':
       case 'clay-v0':

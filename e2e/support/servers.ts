@@ -50,6 +50,12 @@ export const dataUrls = {
   truncate: (name: string = CLAY_SAMPLE, base = DATA_URL) => `${base}/truncate/${name}`,
   /** Another route (e.g. `clay-v0/<name>`, `status/500/x`) answered after `ms` (at most 5000). */
   slow: (route: string, ms: number, base = DATA_URL) => `${base}/slow/${route}?ms=${ms}`,
+  /** A host site framing `src` (the app's embed link) in an iframe of the given size. */
+  embedHost: (src: string, size: { width: number; height: number }, base = DATA_URL) =>
+    `${base}/embed-host.html?${new URLSearchParams({ src, width: String(size.width), height: String(size.height) })}`,
+  /** A host site with the <chipfinder-search> web component (the app's script), with these attributes. */
+  embedComponent: (attributes: Record<string, string>, base = DATA_URL) =>
+    `${base}/embed-component.html?${new URLSearchParams({ script: `${APP_URL}/chipfinder-embed.js`, ...attributes })}`,
 } as const
 
 /**
