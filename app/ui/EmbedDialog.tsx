@@ -15,7 +15,7 @@ export function EmbedButton() {
   const [open, setOpen] = useState(false)
   return (
     <>
-      <button type="button" className="small" aria-haspopup="dialog" onClick={() => setOpen(true)}>
+      <button type="button" aria-haspopup="dialog" onClick={() => setOpen(true)}>
         Embed
       </button>
       {open && <EmbedDialog onClose={() => setOpen(false)} />}
