@@ -181,6 +181,12 @@ describe('snippets', () => {
     expect(iframeSnippet({ ...options, allowed: [] })).toContain('src="https://app.example/?positive=a,b&amp;embed=1"')
   })
 
+  it('keeps the rest of a long search, the #s& fragment, after the embed parameters', () => {
+    const long = { ...options, hash: '#s&negative=c(1,2)' }
+    expect(iframeSnippet(long)).toContain('src="https://app.example/?positive=a,b&amp;embed=1&amp;allow=https%3A%2F%2Fhost.example#s&amp;negative=c(1,2)"')
+    expect(componentSnippet(long)).toContain('src="https://app.example/?positive=a,b#s&amp;negative=c(1,2)"')
+  })
+
   it('never lets a hostile search break out of the attribute', () => {
     const html = iframeSnippet({ ...options, search: '?dataset="><script>alert(1)</script>' })
     expect(html).not.toMatch(/<script/)
