@@ -80,7 +80,7 @@ test.describe('embedded in another site', () => {
 
     const ready = await message(page, { type: 'ready' })
     expect(ready.origin).toBe(APP_URL)
-    expect(ready.data).toMatchObject({ source: 'chipfinder', version: 1, commands: ['setDataset', 'setExamples', 'setThreshold', 'flyTo'] })
+    expect(ready.data).toMatchObject({ source: 'chipfinder', version: 1, commands: ['setDataset', 'setExamples', 'setThreshold', 'flyTo', 'getState'] })
 
     // The results the host hears are the ones the embed lists, in the same order.
     const first = await results(page, { count: 417 })
@@ -124,6 +124,12 @@ test.describe('embedded in another site', () => {
     await page.evaluate((origin) => window.send!({ source: 'chipfinder', version: 1, type: 'setDataset', id: 'bad', url: 'javascript:alert(1)' }, origin), APP_URL)
     expect((await message(page, { id: 'bad' })).data).toMatchObject({ type: 'error', command: 'setDataset', message: expect.stringMatching(/http\(s\)/) })
     await expect(embed.getByTestId('dataset-label')).toHaveText(DEMO_LABEL)
+    // A host that started listening late asks again: ready, and the results it would have missed.
+    const resultsBefore = (await page.evaluate(() => window.received!.filter((r) => r.data?.type === 'results').length))
+    await page.evaluate((origin) => window.send!({ source: 'chipfinder', version: 1, type: 'getState', id: 'g' }, origin), APP_URL)
+    expect((await message(page, { id: 'g' })).data).toMatchObject({ type: 'ack', command: 'getState' })
+    await message(page, { type: 'ready' }, 1)
+    expect((await message(page, { type: 'results' }, resultsBefore)).data).toMatchObject({ top: expect.arrayContaining([expect.objectContaining({ id: OTHER, rank: 1 })]) })
     // Every message went to the host's origin only: none came from elsewhere.
     expect(new Set((await page.evaluate(() => window.received!)).map((r) => r.origin))).toEqual(new Set([APP_URL]))
   })

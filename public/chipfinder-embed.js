@@ -17,7 +17,8 @@
 // Events (CustomEvents on the element; `event.detail` is the embed's message):
 //   chipfinder-ready, chipfinder-results, chipfinder-selection
 // Methods (each returns a Promise that resolves with the embed's ack, or rejects with its error):
-//   setDataset(url), setExamples(positives, negatives), setThreshold(value), flyTo({ lon, lat, zoom } | { bbox })
+//   setDataset(url), setExamples(positives, negatives), setThreshold(value), flyTo({ lon, lat, zoom } | { bbox }),
+//   getState() (the embed sends ready, results and selection again)
 //
 // Plain JavaScript with no imports, served as it is: it runs in the host page, not in the app.
 // Messages are accepted only from the element's own frame and the app's origin; commands are
@@ -151,6 +152,10 @@ class ChipfinderSearch extends HTMLElement {
 
   flyTo(target) {
     return this.#send('flyTo', target?.bbox ? { bbox: target.bbox } : { lon: target?.lon, lat: target?.lat, zoom: target?.zoom })
+  }
+
+  getState() {
+    return this.#send('getState', {})
   }
 }
 

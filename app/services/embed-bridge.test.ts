@@ -109,6 +109,19 @@ describe('embed bridge', () => {
     ])
   })
 
+  it('says ready and the selection again when a host that listened late asks with getState', () => {
+    const bridge = start()
+    useAppStore.setState({ positives: ['c1'], negatives: [] })
+    const before = bridge.posted.length
+    bridge.receive(cmd({ type: 'getState', id: 'g' }))
+    expect(bridge.posted.slice(before).map((p) => [p.message.type, p.origin])).toEqual([
+      ['ack', HOST],
+      ['ready', HOST],
+      ['selection', HOST],
+    ])
+    expect(bridge.posted.at(-1)!.message).toMatchObject({ positives: ['c1'], negatives: [], chosen: null })
+  })
+
   it('answers a bad command with an error and changes nothing', () => {
     const bridge = start()
     bridge.receive(cmd({ type: 'setDataset', id: 'x', url: 'javascript:alert(document.domain)' }))

@@ -88,6 +88,9 @@ function execute(command: EmbedCommand, deps: BridgeDeps): string | null {
         return null
       }
       return deps.flyTo(command.lon, command.lat, command.zoom)
+    case 'getState':
+      // Answered by the bridge itself, after the ack (createEmbedBridge).
+      return null
   }
 }
 
@@ -99,20 +102,21 @@ export function createEmbedBridge(deps: BridgeDeps): () => void {
   let lastResults = ''
 
   const post = (message: EmbedMessage, origin: string) => parent.postMessage(message, origin)
-  /** Post an event to the host; `results` only when they differ from the last ones posted. */
-  const send = (event: EmbedEvent) => {
+  /** Post an event to the host; `results` only when they differ from the last ones posted, unless asked again. */
+  const send = (event: EmbedEvent, again = false) => {
     if (target === null) return
     if (event.type === 'results') {
       const text = JSON.stringify(event)
-      if (lastResults === text) return
+      if (lastResults === text && !again) return
       lastResults = text
     }
     post(buildMessage(event), target)
   }
-  const announce = () => {
+  const announce = (again = false) => {
     send({ type: 'ready', dataset: useAppStore.getState().datasetUrl, commands: COMMAND_TYPES })
     const s = useAppStore.getState()
-    if (currentRanking()) send(resultsEvent(s))
+    if (currentRanking()) send(resultsEvent(s), again)
+    if (again) send(selectionEvent(s, null))
   }
 
   let resultsTimer: ReturnType<typeof setTimeout> | null = null
@@ -154,6 +158,7 @@ export function createEmbedBridge(deps: BridgeDeps): () => void {
     }
     const failure = parsed.ok ? execute(parsed.command, deps) : undefined
     post(answerTo(parsed, failure ?? undefined), event.origin)
+    if (parsed.ok && parsed.command.type === 'getState') announce(true)
   })
 
   announce()

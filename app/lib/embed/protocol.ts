@@ -4,7 +4,8 @@
 //   Events, embed → host: ready, results, selection; and the answers ack / error, which carry
 //   the `id` of the command they answer.
 //   Commands, host → embed: setDataset { url }, setExamples { positives, negatives },
-//   setThreshold { value }, flyTo { lon, lat, zoom? } | { bbox }; each with an optional `id`
+//   setThreshold { value }, flyTo { lon, lat, zoom? } | { bbox }, getState {} (ready, results
+//   and selection again, for a host that listened late); each with an optional `id`
 //   (a string of up to 64 characters, or a number) that its answer repeats.
 // Messages come from other sites: parseCommand checks every field by hand (types, ranges, the
 // link codec's size caps), reads only the object's own properties, copies what it keeps into new
@@ -29,7 +30,7 @@ export const EMBED_LIMITS = {
   topResults: 20,
 } as const
 
-export const COMMAND_TYPES = ['setDataset', 'setExamples', 'setThreshold', 'flyTo'] as const
+export const COMMAND_TYPES = ['setDataset', 'setExamples', 'setThreshold', 'flyTo', 'getState'] as const
 export type CommandType = (typeof COMMAND_TYPES)[number]
 
 export const EVENT_TYPES = ['ready', 'results', 'selection', 'ack', 'error'] as const
@@ -43,6 +44,7 @@ export type EmbedCommand =
   | { type: 'setThreshold'; value: number | null }
   | { type: 'flyTo'; lon: number; lat: number; zoom: number | null }
   | { type: 'flyTo'; bbox: BBox }
+  | { type: 'getState' }
 
 export type ParsedCommand =
   | { ok: true; id: CommandId; command: EmbedCommand }
@@ -172,6 +174,8 @@ function readCommand(type: CommandType, msg: Plain): EmbedCommand {
       const zoom = own(msg, 'zoom')
       return { type, lon, lat, zoom: zoom === undefined || zoom === null ? null : finiteIn(zoom, 'zoom', 0, 22) }
     }
+    case 'getState':
+      return { type }
   }
 }
 
