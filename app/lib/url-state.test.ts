@@ -16,6 +16,8 @@ import {
   type UrlArea,
   type UrlState,
 } from './url-state.ts'
+// A seeded PRNG, so the property test is the same on every run.
+import { mulberry32 } from '../../scripts/lib/prng.mjs'
 
 const full: UrlState = {
   dataset: 'https://data.source.coop/clay/clay-model-v0-embeddings/v02/03WVN_20220610_20220610_v001.gpq',
@@ -471,15 +473,3 @@ describe('url-state version 3', () => {
     expect(fragments).toBeLessThan(270)
   })
 })
-
-/** A small seeded PRNG (mulberry32), so the property test is the same on every run. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}

@@ -12,7 +12,7 @@ import { encodeLabelsFile, parseLabelsFile } from '../lib/labels-file.ts'
 import { addressHasSearch, encodeSession, parseSession, type SessionSnapshot } from '../lib/session-snapshot.ts'
 import { useAppStore, type AppState } from '../state/store.ts'
 import { useFileExamples } from '../state/file-examples.ts'
-import { KEPT_PARAMS, readUrlIntoStore, shareableState } from './url-sync.ts'
+import { KEPT_PARAMS, readUrlIntoStore, searchChanged, shareableState } from './url-sync.ts'
 import { deleteSession, readSession, writeSession } from './session-store.ts'
 import { applyLabels, fileExamplesAsLabels, setLabelsSearch } from './labels-service.ts'
 import { addFileExamples, clearFileExamples } from './file-examples.ts'
@@ -139,22 +139,7 @@ export async function startAutosave(search: SearchClient): Promise<() => void> {
         useRestoredSession.setState({ state: null })
       }
     }
-    if (
-      s.datasetUrl !== prev.datasetUrl ||
-      s.positives !== prev.positives ||
-      s.negatives !== prev.negatives ||
-      s.areas !== prev.areas ||
-      s.mode !== prev.mode ||
-      s.method !== prev.method ||
-      s.threshold !== prev.threshold ||
-      s.basemap !== prev.basemap ||
-      s.datasetModel !== prev.datasetModel ||
-      s.lossFilter !== prev.lossFilter ||
-      s.resultCount !== prev.resultCount ||
-      s.mapView !== prev.mapView ||
-      s.localFileName !== prev.localFileName
-    )
-      schedule()
+    if (searchChanged(s, prev)) schedule()
   })
   const unsubscribeFile = useFileExamples.subscribe((s, prev) => {
     if (s.version !== prev.version) schedule()

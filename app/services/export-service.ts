@@ -81,7 +81,8 @@ export function currentQuery(resultCount: number): ExportQuery {
   })
 }
 
-function downloadBlob(name: string, blob: Blob): void {
+/** Hand a Blob to the browser as a download named `name`. */
+export function downloadBlob(name: string, blob: Blob): void {
   const url = URL.createObjectURL(blob)
   const a = document.createElement('a')
   a.href = url

@@ -19,7 +19,7 @@ import { useAppStore } from '../state/store.ts'
 import { useFileExamples, type FileExample } from '../state/file-examples.ts'
 import { registry } from './registry.ts'
 import { addFileExamples, fileExampleVectors, openSpace } from './file-examples.ts'
-import { exportBaseName } from './export-service.ts'
+import { downloadBlob, exportBaseName } from './export-service.ts'
 
 let searchClient: SearchClient | null = null
 
@@ -82,14 +82,7 @@ export async function saveLabels(): Promise<void> {
   if (labels.chips.length + labels.areas.length === 0) throw new Error('There are no examples to save yet: click a chip or draw an area first.')
   const s = useAppStore.getState()
   const name = `${exportBaseName(s.localFileName ?? s.summary?.fileName ?? 'search')}-labels.json`
-  const url = URL.createObjectURL(new Blob([encodeLabelsFile(labels)], { type: 'application/json' }))
-  const a = document.createElement('a')
-  a.href = url
-  a.download = name
-  document.body.append(a)
-  a.click()
-  a.remove()
-  setTimeout(() => URL.revokeObjectURL(url), 0)
+  downloadBlob(name, new Blob([encodeLabelsFile(labels)], { type: 'application/json' }))
 }
 
 export type LoadOutcome = { ok: true; message: string } | { ok: false; message: string }

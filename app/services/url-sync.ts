@@ -38,6 +38,25 @@ export function shareableState(s: AppState): UrlState {
   }
 }
 
+/** Whether anything a link shares (shareableState), or the local file that keeps it from being shared, changed. */
+export function searchChanged(s: AppState, prev: AppState): boolean {
+  return (
+    s.datasetUrl !== prev.datasetUrl ||
+    s.positives !== prev.positives ||
+    s.negatives !== prev.negatives ||
+    s.mode !== prev.mode ||
+    s.method !== prev.method ||
+    s.threshold !== prev.threshold ||
+    s.basemap !== prev.basemap ||
+    s.areas !== prev.areas ||
+    s.datasetModel !== prev.datasetModel ||
+    s.resultCount !== prev.resultCount ||
+    s.mapView !== prev.mapView ||
+    s.lossFilter !== prev.lossFilter ||
+    s.localFileName !== prev.localFileName
+  )
+}
+
 /**
  * Put a link's search in the store. `from` says whose it is: a link the page was opened with
  * (it says "Opening a shared search" while it loads), or the search saved in this browser
@@ -98,20 +117,7 @@ export function startUrlSync(): () => void {
     ) {
       useAppStore.setState({ sharedOpen: null })
     }
-    const changed =
-      s.datasetUrl !== prev.datasetUrl ||
-      s.positives !== prev.positives ||
-      s.negatives !== prev.negatives ||
-      s.mode !== prev.mode ||
-      s.method !== prev.method ||
-      s.threshold !== prev.threshold ||
-      s.basemap !== prev.basemap ||
-      s.areas !== prev.areas ||
-      s.datasetModel !== prev.datasetModel ||
-      s.resultCount !== prev.resultCount ||
-      s.mapView !== prev.mapView ||
-      s.lossFilter !== prev.lossFilter ||
-      s.localFileName !== prev.localFileName
+    const changed = searchChanged(s, prev)
     if (!changed) return
     if (timer !== null) clearTimeout(timer)
     timer = setTimeout(write, WRITE_DELAY_MS)
