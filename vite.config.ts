@@ -23,6 +23,9 @@ export default defineConfig({
   base: './',
   plugins: [react(), demoData(root), offlineBasemap(), contentSecurityPolicy()],
   worker: { format: 'es' },
+  // Imported on first use (a GeoParquet export); listed here so the dev server bundles it up
+  // front instead of discovering it then and reloading the page.
+  optimizeDeps: { include: ['hyparquet-writer'] },
   build: {
     target: 'es2022',
     sourcemap: true,
