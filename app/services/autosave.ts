@@ -6,6 +6,7 @@
 // ignored with a notice. Two tabs: the last one to save wins (docs/notes.md).
 
 import { create } from 'zustand'
+import { debounced } from '../lib/debounce.ts'
 import type { SearchClient } from '../../workers/search/client.ts'
 import { decodeUrlState, encodeUrlParts } from '../lib/url-state.ts'
 import { encodeLabelsFile, parseLabelsFile } from '../lib/labels-file.ts'
@@ -119,17 +120,11 @@ export async function startAutosave(search: SearchClient): Promise<() => void> {
     }
   }
 
-  let timer: ReturnType<typeof setTimeout> | null = null
-  const save = () => {
-    timer = null
+  const save = debounced(() => {
     // A search waiting for its local file isn't overwritten by the empty page meanwhile.
     if (pendingLocal) return
     void writeSession(encodeSession(snapshot(useAppStore.getState())))
-  }
-  const schedule = () => {
-    if (timer !== null) clearTimeout(timer)
-    timer = setTimeout(save, SAVE_DELAY_MS)
-  }
+  }, SAVE_DELAY_MS)
   const unsubscribe = useAppStore.subscribe((s, prev) => {
     if (pendingLocal) {
       applyPendingLocal()
@@ -139,22 +134,16 @@ export async function startAutosave(search: SearchClient): Promise<() => void> {
         useRestoredSession.setState({ state: null })
       }
     }
-    if (searchChanged(s, prev)) schedule()
+    if (searchChanged(s, prev)) save.schedule()
   })
   const unsubscribeFile = useFileExamples.subscribe((s, prev) => {
-    if (s.version !== prev.version) schedule()
+    if (s.version !== prev.version) save.schedule()
   })
-  const flush = () => {
-    if (timer !== null) {
-      clearTimeout(timer)
-      save()
-    }
-  }
-  window.addEventListener('pagehide', flush)
+  window.addEventListener('pagehide', save.flush)
   return () => {
     unsubscribe()
     unsubscribeFile()
-    window.removeEventListener('pagehide', flush)
-    if (timer !== null) clearTimeout(timer)
+    window.removeEventListener('pagehide', save.flush)
+    save.cancel()
   }
 }

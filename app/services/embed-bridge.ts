@@ -13,6 +13,7 @@
 
 import { buildMessage, answerTo, EMBED_LIMITS, COMMAND_TYPES, parseCommand, type EmbedCommand, type EmbedEvent, type EmbedMessage } from '../lib/embed/protocol.ts'
 import { rankedRows } from '../lib/export.ts'
+import { debounced } from '../lib/debounce.ts'
 import { countAtOrAbove } from '../lib/histogram.ts'
 import { lossKeep } from '../lib/chip-filter.ts'
 import { datasetLabel } from '../lib/format.ts'
@@ -119,13 +120,9 @@ export function createEmbedBridge(deps: BridgeDeps): () => void {
     if (again) send(selectionEvent(s, null))
   }
 
-  let resultsTimer: ReturnType<typeof setTimeout> | null = null
-  let selectionTimer: ReturnType<typeof setTimeout> | null = null
   let chosen: string | null = null
-  const later = (timer: ReturnType<typeof setTimeout> | null, run: () => void) => {
-    if (timer !== null) clearTimeout(timer)
-    return setTimeout(run, EVENT_DELAY_MS)
-  }
+  const results = debounced(() => send(resultsEvent(useAppStore.getState())), EVENT_DELAY_MS)
+  const selection = debounced(() => send(selectionEvent(useAppStore.getState(), chosen)), EVENT_DELAY_MS)
   const unsubscribe = useAppStore.subscribe((s, prev) => {
     if (
       s.rankingVersion !== prev.rankingVersion ||
@@ -133,18 +130,12 @@ export function createEmbedBridge(deps: BridgeDeps): () => void {
       s.threshold !== prev.threshold ||
       s.lossFilter !== prev.lossFilter
     ) {
-      resultsTimer = later(resultsTimer, () => {
-        resultsTimer = null
-        send(resultsEvent(useAppStore.getState()))
-      })
+      results.schedule()
     }
     const focused = s.focus !== prev.focus && s.focus !== null && registry.chips && s.focus.row < registry.chips.count ? registry.chips.id(s.focus.row) : null
     if (s.positives !== prev.positives || s.negatives !== prev.negatives || s.areas !== prev.areas || focused !== null) {
       chosen = focused
-      selectionTimer = later(selectionTimer, () => {
-        selectionTimer = null
-        send(selectionEvent(useAppStore.getState(), chosen))
-      })
+      selection.schedule()
     }
   })
 
@@ -165,8 +156,8 @@ export function createEmbedBridge(deps: BridgeDeps): () => void {
   return () => {
     unsubscribe()
     stopListening()
-    if (resultsTimer !== null) clearTimeout(resultsTimer)
-    if (selectionTimer !== null) clearTimeout(selectionTimer)
+    results.cancel()
+    selection.cancel()
   }
 }
 

@@ -2,13 +2,15 @@
 // replaceState, debounced (browsers throttle history calls) and only when it really changed.
 
 import { decodeUrlState, encodeUrlParts, roundThreshold, type UrlState } from '../lib/url-state.ts'
+import { debounced } from '../lib/debounce.ts'
+import { EMBED_PARAMS } from '../lib/embed/origins.ts'
 import { DEFAULT_RESULT_COUNT, useAppStore, type AppState } from '../state/store.ts'
 
 const WRITE_DELAY_MS = 250
 
 /** Parameters that are not part of the search but say how the page is shown (embed mode and the
  * origins an embed talks to); rewriting the address keeps them, after the search's own. */
-export const KEPT_PARAMS = ['embed', 'allow'] as const
+export const KEPT_PARAMS = EMBED_PARAMS
 
 /** The kept parameters of a query string, as `&key=value…` (empty when there are none). */
 export function keptParams(search: string): string {
@@ -89,9 +91,7 @@ export function readUrlIntoStore(search: string, hash = '', from: 'link' | 'save
 
 /** Keep the address bar in step with the store. Returns a function that stops it. */
 export function startUrlSync(): () => void {
-  let timer: ReturnType<typeof setTimeout> | null = null
-  const write = () => {
-    timer = null
+  const write = debounced(() => {
     const s = useAppStore.getState()
     // A file from the person's own computer can't be shared by link; leave the address as it was.
     if (s.localFileName !== null) return
@@ -104,7 +104,7 @@ export function startUrlSync(): () => void {
     if (search !== window.location.search || hash !== current) {
       window.history.replaceState(window.history.state, '', `${window.location.pathname}${search}${hash}`)
     }
-  }
+  }, WRITE_DELAY_MS)
   const unsubscribe = useAppStore.subscribe((s, prev) => {
     // A shared search is open once it is ranked; a failed load, or a labelling step of the person's
     // own, ends the "opening" state too.
@@ -117,22 +117,13 @@ export function startUrlSync(): () => void {
     ) {
       useAppStore.setState({ sharedOpen: null })
     }
-    const changed = searchChanged(s, prev)
-    if (!changed) return
-    if (timer !== null) clearTimeout(timer)
-    timer = setTimeout(write, WRITE_DELAY_MS)
+    if (searchChanged(s, prev)) write.schedule()
   })
-  const flush = () => {
-    if (timer !== null) {
-      clearTimeout(timer)
-      write()
-    }
-  }
-  window.addEventListener('pagehide', flush)
+  window.addEventListener('pagehide', write.flush)
   return () => {
     unsubscribe()
-    window.removeEventListener('pagehide', flush)
-    if (timer !== null) clearTimeout(timer)
+    window.removeEventListener('pagehide', write.flush)
+    write.cancel()
   }
 }
 

@@ -45,7 +45,8 @@ function EmbedRanking() {
   )
 }
 
-/** Point the link at the current address just before it is followed (the address follows the search). */
+/** Point the link at the current search just before it is followed: built then from the store,
+ * rather than re-encoded on every store change (hovering the map changes the store). */
 const refreshHref = (e: SyntheticEvent<HTMLAnchorElement>) => {
   e.currentTarget.href = fullAppHref()
 }

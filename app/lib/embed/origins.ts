@@ -8,6 +8,9 @@
 // Everything here comes from a URL someone else wrote: it is validated, and what is dropped is
 // said in `problems`.
 
+/** The embed link's own parameters: not part of the search, never in a share link. */
+export const EMBED_PARAMS = ['embed', 'allow'] as const
+
 /** At most this many origins in one `allow` (a host site rarely has more than one or two). */
 export const MAX_ALLOWED_ORIGINS = 8
 /** The longest origin accepted (a host name is at most 253 characters). */
@@ -97,13 +100,13 @@ export function readEmbedConfig(search: string): EmbedConfig {
 /** A query string without the embed parameters: the same search, for the full app. */
 export function withoutEmbedParams(search: string): string {
   const params = new URLSearchParams(search)
-  if (!params.has('embed') && !params.has('allow')) return search
+  if (!EMBED_PARAMS.some((key) => params.has(key))) return search
   // Rebuilt by hand so that the search's own parameters keep their exact spelling (the codec
   // writes `,` and `(` unencoded; URLSearchParams would encode them).
   const kept = (search.startsWith('?') ? search.slice(1) : search).split('&').filter((part) => {
     if (part === '') return false
-    const key = part.split('=', 1)[0]
-    return key !== 'embed' && key !== 'allow'
+    const key = part.split('=', 1)[0]!
+    return !(EMBED_PARAMS as readonly string[]).includes(key)
   })
   return kept.length > 0 ? `?${kept.join('&')}` : ''
 }
