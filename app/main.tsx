@@ -12,10 +12,10 @@ import { installTestApi } from './services/test-api.ts'
 import { startAutosave } from './services/autosave.ts'
 import { startEmbedBridge } from './services/embed-bridge.ts'
 import { embedConfig } from './services/embed-mode.ts'
+import { demoUrl } from './services/builtin-catalog.ts'
 import './styles.css'
 
-// The demo file is served beside the app (see scripts/vite/demo-data.ts).
-const DEMO_URL = new URL('demo/clay-v0/03WVN_20220610_20220610_v001.gpq', document.baseURI).href
+const DEMO_URL = demoUrl()
 
 readUrlIntoStore(window.location.search, window.location.hash)
 startUrlSync()

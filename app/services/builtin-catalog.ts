@@ -5,6 +5,11 @@ import { parseCatalog, type CatalogEntry } from '../lib/catalog/catalog.ts'
 
 const SOURCE_COOP = 'https://data.source.coop'
 
+/** The offline demo's file, served beside the app (see scripts/vite/demo-data.ts). */
+export function demoUrl(base: string = document.baseURI): string {
+  return new URL('demo/clay-v0/03WVN_20220610_20220610_v001.gpq', base).href
+}
+
 /**
  * `npm start`'s drawing demo: a synthetic Sentinel-2 scene whose chips the test encoder embedded,
  * with a local STAC API over its COGs (scripts/vite/demo-data.ts makes and serves them in dev;

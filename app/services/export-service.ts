@@ -14,6 +14,7 @@ import { useAppStore, type AppState } from '../state/store.ts'
 import { currentRanking, registry, type CurrentRanking } from './registry.ts'
 import { fileExampleQueryEntries } from './file-examples.ts'
 import { shareLink } from './url-sync.ts'
+import { demoUrl } from './builtin-catalog.ts'
 
 export type ExportFormat = 'geojson' | 'csv' | 'parquet'
 
@@ -60,14 +61,14 @@ export function currentQuery(resultCount: number): ExportQuery {
   const summary = s.summary
   return exportQuery({
     dataset: {
-      url: s.localFileName === null ? (s.datasetUrl ?? new URL('demo/clay-v0/03WVN_20220610_20220610_v001.gpq', document.baseURI).href) : null,
+      url: s.localFileName === null ? (s.datasetUrl ?? demoUrl()) : null,
       file: s.localFileName ?? summary?.fileName ?? null,
       model: summary?.modelLabel ?? null,
       family: summary?.family ?? null,
       dims: summary?.dims ?? null,
       sourceModel: summary?.sourceModel ?? null,
     },
-    // The address bar is the link (url-sync.ts keeps it in step); a local file has none.
+    // The share link, from the store as it is now; a local file has none.
     link: shareLink(s),
     positives: s.positives,
     negatives: s.negatives,
