@@ -180,7 +180,6 @@ export function startDatasetService(deps: { search: SearchClient; pool: DecodePo
     return true
   }
 
-  /** Examples the loaded chips don't have: reported and dropped once nothing more can bring them. */
   /** Frame a dataset that has just opened, unless a link said where to look: then its view stays
    * (once; later datasets are framed as usual). */
   function fitToData(bbox: BBox): void {
@@ -192,6 +191,7 @@ export function startDatasetService(deps: { search: SearchClient; pool: DecodePo
     s.fitTo(bbox)
   }
 
+  /** Examples the loaded chips don't have: reported and dropped once nothing more can bring them. */
   function reconcileExamples(): void {
     const chips = registry.chips
     if (!chips || !open) return

@@ -25,11 +25,12 @@ export function fileExamplesMismatch(): string | null {
 
 /** The query vectors for the ranking: none when the spaces differ. */
 export function fileExampleQueries(): { vector: Float32Array; label: 'positive' | 'negative' }[] {
-  if (fileExamplesMismatch() !== null || !openSpace()) return []
+  const open = openSpace()
+  if (!open || fileExamplesMismatch() !== null) return []
   const out: { vector: Float32Array; label: 'positive' | 'negative' }[] = []
   for (const ex of useFileExamples.getState().examples) {
     const vector = fileExampleVectors.get(ex.id)
-    if (vector && vector.length === openSpace()!.dims) out.push({ vector, label: ex.label })
+    if (vector && vector.length === open.dims) out.push({ vector, label: ex.label })
   }
   return out
 }
