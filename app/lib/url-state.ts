@@ -438,21 +438,34 @@ function encodeValue(value: string): string {
   return encodeURIComponent(value).replace(/%3A/gi, ':').replace(/%2F/gi, '/').replace(/%2C/gi, ',')
 }
 
+/** How the examples are ranked and shown: written only where they differ from the defaults. */
+function settingParams(state: UrlState): string[] {
+  const parts: string[] = []
+  if (state.mode !== DEFAULT_URL_STATE.mode) parts.push(`mode=${state.mode}`)
+  if (state.method !== DEFAULT_URL_STATE.method) parts.push(`method=${state.method}`)
+  if (state.threshold !== null) parts.push(`threshold=${roundThreshold(state.threshold)}`)
+  if (state.basemap !== DEFAULT_URL_STATE.basemap) parts.push(`basemap=${state.basemap}`)
+  return parts
+}
+
+/** The encoder and imagery the areas use: written only with areas. */
+function modelParams(state: UrlState): string[] {
+  if (!state.areas.length) return []
+  const parts: string[] = []
+  if (state.model !== null) parts.push(`model=${encodeValue(state.model)}`)
+  if (state.stac !== null) parts.push(`stac=${encodeValue(state.stac)}`)
+  return parts
+}
+
 /** Versions 1 and 2: one query string, ids listed in full. */
 function encodeLegacy(state: UrlState): string {
   const parts: string[] = []
   if (state.dataset !== null) parts.push(`dataset=${encodeValue(state.dataset)}`)
   if (state.positives.length) parts.push(`positive=${encodeValue(joinIdList(state.positives))}`)
   if (state.negatives.length) parts.push(`negative=${encodeValue(joinIdList(state.negatives))}`)
-  if (state.mode !== DEFAULT_URL_STATE.mode) parts.push(`mode=${state.mode}`)
-  if (state.method !== DEFAULT_URL_STATE.method) parts.push(`method=${state.method}`)
-  if (state.threshold !== null) parts.push(`threshold=${roundThreshold(state.threshold)}`)
-  if (state.basemap !== DEFAULT_URL_STATE.basemap) parts.push(`basemap=${state.basemap}`)
-  if (state.areas.length) {
-    parts.push(`areas=${encodeAreas(state.areas)}`)
-    if (state.model !== null) parts.push(`model=${encodeValue(state.model)}`)
-    if (state.stac !== null) parts.push(`stac=${encodeValue(state.stac)}`)
-  }
+  parts.push(...settingParams(state))
+  if (state.areas.length) parts.push(`areas=${encodeAreas(state.areas)}`)
+  parts.push(...modelParams(state))
   if (parts.length === 0) return ''
   return `?v=${state.areas.length ? 2 : 1}&${parts.join('&')}`
 }
@@ -461,20 +474,14 @@ function encodeLegacy(state: UrlState): string {
 function encodeV3Params(state: UrlState): string[] {
   const parts: string[] = []
   if (state.dataset !== null) parts.push(`dataset=${encodeValue(state.dataset)}`)
-  if (state.mode !== DEFAULT_URL_STATE.mode) parts.push(`mode=${state.mode}`)
-  if (state.method !== DEFAULT_URL_STATE.method) parts.push(`method=${state.method}`)
-  if (state.threshold !== null) parts.push(`threshold=${roundThreshold(state.threshold)}`)
-  if (state.basemap !== DEFAULT_URL_STATE.basemap) parts.push(`basemap=${state.basemap}`)
+  parts.push(...settingParams(state))
   if (state.resultCount !== undefined) parts.push(`count=${roundResultCount(state.resultCount)}`)
   if (state.view !== undefined) {
     const v = roundView(state.view)
     parts.push(`view=${v.lon},${v.lat},${v.zoom}`)
   }
   if (state.lossFilter !== undefined) parts.push(`loss=${roundLossFilter(state.lossFilter).join(',')}`)
-  if (state.areas.length) {
-    if (state.model !== null) parts.push(`model=${encodeValue(state.model)}`)
-    if (state.stac !== null) parts.push(`stac=${encodeValue(state.stac)}`)
-  }
+  parts.push(...modelParams(state))
   if (state.positives.length) parts.push(`positive=${encodeValue(joinCompactIdList(state.positives))}`)
   if (state.negatives.length) parts.push(`negative=${encodeValue(joinCompactIdList(state.negatives))}`)
   if (state.areas.length) parts.push(`areas=${encodeAreas(state.areas)}`)
