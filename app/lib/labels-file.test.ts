@@ -54,6 +54,7 @@ describe('labels file', () => {
     expect(refusal(withChip({ embedding: float32ToBase64(new Float32Array([1, NaN, 3, 4])) }))).toMatch(/isn't a number/)
     expect(refusal(withChip({ embedding: '!!!notbase64' }))).toMatch(/isn't base64/)
     expect(refusal(withChip({ id: 'x'.repeat(201) }))).toMatch(/1 to 200 characters/)
+    expect(refusal(withChip({ id: 'a\nb' }))).toMatch(/without control characters/)
     expect(refusal(withChip({ label: 'maybe' }))).toMatch(/neither "positive" nor "negative"/)
     expect(refusal(withChip({ footprint: [[500, 0]] }))).toMatch(/outside the map/)
     expect(refusal({ ...json(), chips: [chip, chip] })).toMatch(/in the file twice/)

@@ -18,6 +18,7 @@
 
 import { APP_NAME, APP_VERSION } from './app-info.ts'
 import { areaProblem, AREA_LIMITS, type DrawnArea } from './areas/area.ts'
+import { isChipId } from './url-state.ts'
 
 export const LABELS_FORMAT = 'chipfinder-labels'
 export const LABELS_VERSION = 1
@@ -209,8 +210,8 @@ export function parseLabelsFile(text: string): ParsedLabels {
       const what = `Chip ${i + 1}`
       if (!isObject(c)) throw new Refusal(`${what} isn't an object.`)
       const id = c['id']
-      if (typeof id !== 'string' || id.length === 0 || id.length > LABELS_LIMITS.idLength)
-        throw new Refusal(`${what}'s id isn't a text of 1 to ${LABELS_LIMITS.idLength} characters.`)
+      if (typeof id !== 'string' || !isChipId(id, LABELS_LIMITS.idLength))
+        throw new Refusal(`${what}'s id isn't a text of 1 to ${LABELS_LIMITS.idLength} characters without control characters.`)
       if (seen.has(id)) throw new Refusal(`Chip “${id.slice(0, 60)}” is in the file twice.`)
       seen.add(id)
       const date = c['date'] ?? null

@@ -113,6 +113,16 @@ export const DEFAULT_URL_STATE: UrlState = Object.freeze({
 
 export const LIMITS = { urlLength: 2048, idLength: 256, examples: 500, resultCount: 10_000, linkLength: 200_000 } as const
 
+/**
+ * Whether a text can be a chip id that a link carries: 1 to `maxLength` characters, none of them
+ * a control character (they never occur in chip ids; refusing them keeps logs and exports clean).
+ * Links, embed commands and labels files all check ids with it.
+ */
+export function isChipId(id: string, maxLength: number = LIMITS.idLength): boolean {
+  // eslint-disable-next-line no-control-regex
+  return id.length > 0 && id.length <= maxLength && !/[\u0000-\u001f\u007f]/.test(id)
+}
+
 /** The most characters a query string takes (see the header); the rest goes to the fragment. */
 export const QUERY_BUDGET = 1800
 
@@ -278,9 +288,7 @@ function decodeIds(raw: string | undefined, label: string, problems: string[], c
   let malformed = 0
   for (const id of list) {
     if (id === '') continue
-    // Control characters never occur in chip ids; refusing them keeps logs and exports clean.
-    // eslint-disable-next-line no-control-regex
-    if (id.length > LIMITS.idLength || /[\u0000-\u001f\u007f]/.test(id)) {
+    if (!isChipId(id)) {
       malformed++
       continue
     }

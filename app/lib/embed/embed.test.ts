@@ -110,6 +110,8 @@ describe('commands', () => {
       [{ type: 'setExamples', id: 'x', positives: [1, 2] }, /chip ids/],
       [{ type: 'setExamples', id: 'x', positives: [''] }, /chip ids/],
       [{ type: 'setExamples', id: 'x', positives: ['y'.repeat(300)] }, /chip ids/],
+      // An id a link couldn't carry (the link codec refuses control characters) isn't taken here either.
+      [{ type: 'setExamples', id: 'x', positives: ['a\u0000b'] }, /control characters/],
       [{ type: 'setExamples', id: 'x', positives: new Array(EMBED_LIMITS.examples + 1).fill('a') }, /more than 500/],
       [{ type: 'setExamples', id: 'x', positives: ['a'], negatives: ['a'] }, /both/],
       [{ type: 'setThreshold', id: 'x', value: '0.5' }, /number/],

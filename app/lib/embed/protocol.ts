@@ -13,7 +13,7 @@
 // HTML. Who may send commands at all is app/services/embed-bridge.ts's job.
 
 import type { BBox } from '../bbox.ts'
-import { isOpenableUrl, LIMITS } from '../url-state.ts'
+import { isChipId, isOpenableUrl, LIMITS } from '../url-state.ts'
 
 export const EMBED_SOURCE = 'chipfinder'
 export const EMBED_PROTOCOL_VERSION = 1
@@ -127,8 +127,8 @@ function readIds(value: unknown, name: string): string[] {
   const ids: string[] = []
   for (let i = 0; i < value.length; i++) {
     const id: unknown = value[i]
-    if (typeof id !== 'string' || id.length === 0 || id.length > EMBED_LIMITS.chipIdLength) {
-      throw new Invalid(`${name} must hold chip ids: strings of 1 to ${EMBED_LIMITS.chipIdLength} characters.`)
+    if (typeof id !== 'string' || !isChipId(id, EMBED_LIMITS.chipIdLength)) {
+      throw new Invalid(`${name} must hold chip ids: strings of 1 to ${EMBED_LIMITS.chipIdLength} characters, without control characters.`)
     }
     if (!ids.includes(id)) ids.push(id)
   }
