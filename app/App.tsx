@@ -6,15 +6,15 @@ import { ChipPropertiesSection } from './ui/ChipPropertiesSection.tsx'
 import { Notices } from './ui/Notices.tsx'
 import { BasemapSwitcher } from './ui/BasemapSwitcher.tsx'
 import { DropZone } from './ui/DropZone.tsx'
-import type { DatasetService } from './services/dataset-service.ts'
+import type { DatasetService } from './services/flows/dataset/open.ts'
 import { DatasetPicker } from './ui/DatasetPicker.tsx'
-import { builtinCatalog } from './services/builtin-catalog.ts'
+import { builtinCatalog } from './services/resources/builtin-catalog.ts'
 import { useAppStore } from './state/store.ts'
 import { ShareButton } from './ui/ShareButton.tsx'
 import { SharedOpenBanner } from './ui/SharedOpenBanner.tsx'
 import { EmbedButton } from './ui/EmbedDialog.tsx'
 import { EmbedLayout } from './ui/EmbedLayout.tsx'
-import { embedConfig } from './services/embed-mode.ts'
+import { embedConfig } from './services/resources/embed-mode.ts'
 
 export function App({ service, demoUrl }: { service: DatasetService; demoUrl: string }) {
   const family = useAppStore((s) => s.summary?.family)

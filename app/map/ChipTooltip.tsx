@@ -3,7 +3,7 @@
 
 import type { CSSProperties } from 'react'
 import { useAppStore } from '../state/store.ts'
-import { currentRanking, registry } from '../services/registry.ts'
+import { currentRanking, registry } from '../services/resources/registry.ts'
 import { describeScore, scoreScaleOf } from '../lib/score-meaning.ts'
 
 /** The chip under the pointer: its global row, the dataset it belongs to, and where the pointer is (px in the map). */

@@ -7,8 +7,8 @@ import { useEffect, useRef, useState } from 'react'
 import { describeArea, type DrawnArea } from '../lib/areas/area.ts'
 import { ringBBox } from '../lib/geometry/polygon.ts'
 import { formatBytes } from '../lib/format.ts'
-import { cancelArea, retryArea } from '../services/area-service.ts'
-import { registry } from '../services/registry.ts'
+import { cancelArea, retryArea } from '../services/flows/areas/area-service.ts'
+import { registry } from '../services/resources/registry.ts'
 import { useAppStore, type AreaStatus } from '../state/store.ts'
 
 /** The box to show an area in: its outline's box, or about 1 km around a point. */

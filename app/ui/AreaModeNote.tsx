@@ -3,7 +3,7 @@
 // may change), or the mean of the stored chips they cover (and why, when the dataset names a model
 // that can't be used here).
 
-import { areaModeChoice } from '../services/area-mode.ts'
+import { areaModeChoice } from '../services/flows/areas/area-mode.ts'
 import { useAppStore } from '../state/store.ts'
 
 const BACKENDS = [

@@ -2,7 +2,7 @@ import { useAppStore } from '../state/store.ts'
 import { datasetLabel, formatBytes, formatCount } from '../lib/format.ts'
 import { OpenSourceForm } from './OpenSourceForm.tsx'
 import { LoadStatus } from './LoadStatus.tsx'
-import type { DatasetService } from '../services/dataset-service.ts'
+import type { DatasetService } from '../services/flows/dataset/open.ts'
 
 export function DatasetSection({ service }: { service: DatasetService }) {
   const summary = useAppStore((s) => s.summary)

@@ -1,5 +1,5 @@
 import { useState, type DragEvent, type ReactNode } from 'react'
-import { loadLabels } from '../services/labels-service.ts'
+import { loadLabels } from '../services/actions/labels.ts'
 
 function hasFiles(e: DragEvent): boolean {
   return Array.from(e.dataTransfer.types).includes('Files')

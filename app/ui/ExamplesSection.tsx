@@ -6,7 +6,7 @@ import { AreaModeNote } from './AreaModeNote.tsx'
 import { FileExampleList, LabelsFileButtons } from './LabelsFile.tsx'
 import { RestoredSession } from './RestoredSession.tsx'
 import { useFileExamples } from '../state/file-examples.ts'
-import { clearFileExamples } from '../services/file-examples.ts'
+import { clearFileExamples } from '../services/actions/file-examples.ts'
 
 function ExampleList({ ids, kind }: { ids: string[]; kind: 'positive' | 'negative' }) {
   const removeExample = useAppStore((s) => s.removeExample)

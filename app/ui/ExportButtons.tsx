@@ -2,10 +2,10 @@ import { useState } from 'react'
 import { useAppStore } from '../state/store.ts'
 import { countAtOrAbove } from '../lib/histogram.ts'
 import { formatCount } from '../lib/format.ts'
-import type { CurrentRanking } from '../services/registry.ts'
+import type { CurrentRanking } from '../services/resources/registry.ts'
 import { useLoadedChips } from './use-registry.ts'
 import { lossKeep } from '../lib/chip-filter.ts'
-import { EXPORT_FORMATS, exportResults, type ExportFormat, type ExportProgress } from '../services/export-service.ts'
+import { EXPORT_FORMATS, exportResults, type ExportFormat, type ExportProgress } from '../services/actions/export.ts'
 
 const FORMATS: ExportFormat[] = ['geojson', 'csv', 'parquet']
 

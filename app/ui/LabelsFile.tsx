@@ -1,8 +1,8 @@
 import { useRef, useState } from 'react'
 import { useAppStore } from '../state/store.ts'
 import { useFileExamples } from '../state/file-examples.ts'
-import { loadLabels, saveLabels } from '../services/labels-service.ts'
-import { fileExamplesMismatch, removeFileExample } from '../services/file-examples.ts'
+import { loadLabels, saveLabels } from '../services/actions/labels.ts'
+import { fileExamplesMismatch, removeFileExample } from '../services/actions/file-examples.ts'
 
 /** "Save labels" and "Load labels": the examples with their vectors, as a file to reuse. */
 export function LabelsFileButtons() {

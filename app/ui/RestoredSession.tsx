@@ -1,4 +1,4 @@
-import { dismissRestored, startOver, useRestoredSession } from '../services/autosave.ts'
+import { dismissRestored, startOver, useRestoredSession } from '../services/flows/autosave.ts'
 
 /** Says that the last search came back (or waits for its local file), with a way to start over. */
 export function RestoredSession() {

@@ -4,7 +4,7 @@
 
 import { useEffect, useId, useRef, useState } from 'react'
 import { useAppStore } from '../state/store.ts'
-import { shareLink } from '../services/url-sync.ts'
+import { shareLink } from '../services/flows/url-sync.ts'
 import { useFileExamples } from '../state/file-examples.ts'
 
 type CopyState = 'idle' | 'copied' | 'refused'

@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useRef, useState } from 'react'
 import { planThumbnail, ringToCanvas, type ThumbnailPlan } from '../lib/thumbnail.ts'
-import { NEUTRAL_FILL, thumbnailLoader, type Thumbnail as Picture } from '../services/thumbnails.ts'
+import { NEUTRAL_FILL, thumbnailLoader, type Thumbnail as Picture } from '../services/resources/thumbnails.ts'
 import type { ImageryChoice } from './imagery.ts'
 
 type State = { kind: 'waiting' } | Picture | { kind: 'failed'; plan: ThumbnailPlan; reason: string; detail: string }

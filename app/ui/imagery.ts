@@ -2,7 +2,7 @@ import { useMemo } from 'react'
 import { useAppStore, type AppState } from '../state/store.ts'
 import { SATELLITE_TILES } from '../map/basemaps.ts'
 import type { ImagerySource } from '../lib/catalog/catalog.ts'
-import type { ImageryProblem } from '../services/thumbnails.ts'
+import type { ImageryProblem } from '../services/resources/thumbnails.ts'
 
 /** The satellite basemap's imagery, for datasets that don't name their own. */
 export const DEFAULT_IMAGERY: ImagerySource = {

@@ -1,5 +1,5 @@
 import { useAppStore } from '../state/store.ts'
-import { currentRanking, registry, type CurrentRanking } from '../services/registry.ts'
+import { currentRanking, registry, type CurrentRanking } from '../services/resources/registry.ts'
 import type { ChipCollection } from '../lib/chip-collection.ts'
 
 /** The loaded chips; re-renders when they change. */

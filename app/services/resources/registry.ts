@@ -2,9 +2,9 @@
 // ranking. Written only by the services, read by layers and panels; the store's version
 // numbers (datasetVersion, coverageVersion, rankingVersion) say when they changed.
 
-import type { ChipCollection } from '../lib/chip-collection.ts'
-import type { FileRecord } from '../lib/catalog/load-plan.ts'
-import type { RankMethod, RankStats } from '../../workers/search/protocol.ts'
+import type { ChipCollection } from '../../lib/chip-collection.ts'
+import type { FileRecord } from '../../lib/catalog/load-plan.ts'
+import type { RankMethod, RankStats } from '../../../workers/search/protocol.ts'
 
 export interface CurrentRanking {
   /** The dataset (epoch) the ranking belongs to. */

@@ -1,10 +1,10 @@
 // The page URL as a view of the shareable state: read once at start, then written back with
 // replaceState, debounced (browsers throttle history calls) and only when it really changed.
 
-import { decodeUrlState, encodeUrlParts, roundThreshold, type UrlState } from '../lib/url-state.ts'
-import { debounced } from '../lib/debounce.ts'
-import { EMBED_PARAMS } from '../lib/embed/origins.ts'
-import { DEFAULT_RESULT_COUNT, useAppStore, type AppState } from '../state/store.ts'
+import { decodeUrlState, encodeUrlParts, roundThreshold, type UrlState } from '../../lib/url-state.ts'
+import { debounced } from '../../lib/debounce.ts'
+import { EMBED_PARAMS } from '../../lib/embed/origins.ts'
+import { DEFAULT_RESULT_COUNT, useAppStore, type AppState } from '../../state/store.ts'
 
 const WRITE_DELAY_MS = 250
 

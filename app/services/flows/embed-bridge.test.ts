@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { createEmbedBridge, type BridgeDeps, type IncomingMessage } from './embed-bridge.ts'
-import { useAppStore } from '../state/store.ts'
-import { registry } from './registry.ts'
-import { ChipCollection } from '../lib/chip-collection.ts'
+import { useAppStore } from '../../state/store.ts'
+import { registry } from '../resources/registry.ts'
+import { ChipCollection } from '../../lib/chip-collection.ts'
 
 const initial = useAppStore.getState()
 const state = () => useAppStore.getState()

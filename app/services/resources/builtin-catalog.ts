@@ -1,7 +1,7 @@
 // The published sets the dataset picker offers, in the catalog format (app/lib/catalog/catalog.ts).
 // Facts from ../shared/DATA.md. The offline demo is served by the app itself.
 
-import { parseCatalog, type CatalogEntry } from '../lib/catalog/catalog.ts'
+import { parseCatalog, type CatalogEntry } from '../../lib/catalog/catalog.ts'
 
 const SOURCE_COOP = 'https://data.source.coop'
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { createThumbnailLoader, describeTileFailure, type ThumbnailDeps, type TileImage } from './thumbnails.ts'
-import type { ImagerySource } from '../lib/catalog/catalog.ts'
-import { TILE_SIZE, worldToLonLat, type ThumbnailPlan } from '../lib/thumbnail.ts'
+import type { ImagerySource } from '../../lib/catalog/catalog.ts'
+import { TILE_SIZE, worldToLonLat, type ThumbnailPlan } from '../../lib/thumbnail.ts'
 
 const SOURCE: ImagerySource = { tiles: 'https://tiles.test/{z}/{x}/{y}.png', maxZoom: 18, attribution: null }
 

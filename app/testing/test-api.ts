@@ -3,7 +3,7 @@
 // is safe to leave in production builds.
 
 import { rankedRows } from '../lib/export.ts'
-import { currentRanking, registry } from './registry.ts'
+import { currentRanking, registry } from '../services/resources/registry.ts'
 import { mapHandle } from '../map/map-handle.ts'
 import { useAppStore } from '../state/store.ts'
 import type { FileStatus } from '../lib/catalog/load-plan.ts'
@@ -113,7 +113,7 @@ export function installTestApi(): void {
       const [{ getEncoderClient }, { maxAbsDiff, referenceFeeds }, { TEST_ENCODER, testEncoderReference }] = await Promise.all([
         import('../../workers/encoder/client.ts'),
         import('../lib/encoder/reference-inputs.ts'),
-        import('./models.ts'),
+        import('../services/resources/models.ts'),
       ])
       const ref = await testEncoderReference()
       const client = getEncoderClient()

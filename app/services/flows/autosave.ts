@@ -6,17 +6,17 @@
 // ignored with a notice. Two tabs: the last one to save wins (docs/notes.md).
 
 import { create } from 'zustand'
-import { debounced } from '../lib/debounce.ts'
-import type { SearchClient } from '../../workers/search/client.ts'
-import { decodeUrlState, encodeUrlParts } from '../lib/url-state.ts'
-import { encodeLabelsFile, parseLabelsFile } from '../lib/labels-file.ts'
-import { addressHasSearch, encodeSession, parseSession, type SessionSnapshot } from '../lib/session-snapshot.ts'
-import { useAppStore, type AppState } from '../state/store.ts'
-import { useFileExamples } from '../state/file-examples.ts'
+import { debounced } from '../../lib/debounce.ts'
+import type { SearchClient } from '../../../workers/search/client.ts'
+import { decodeUrlState, encodeUrlParts } from '../../lib/url-state.ts'
+import { encodeLabelsFile, parseLabelsFile } from '../../lib/labels-file.ts'
+import { addressHasSearch, encodeSession, parseSession, type SessionSnapshot } from '../../lib/session-snapshot.ts'
+import { useAppStore, type AppState } from '../../state/store.ts'
+import { useFileExamples } from '../../state/file-examples.ts'
 import { KEPT_PARAMS, readUrlIntoStore, searchChanged, shareableState } from './url-sync.ts'
 import { deleteSession, readSession, writeSession } from './session-store.ts'
-import { applyLabels, fileExamplesAsLabels, setLabelsSearch } from './labels-service.ts'
-import { addFileExamples, clearFileExamples } from './file-examples.ts'
+import { applyLabels, fileExamplesAsLabels, setLabelsSearch } from '../actions/labels.ts'
+import { addFileExamples, clearFileExamples } from '../actions/file-examples.ts'
 
 export const SAVE_DELAY_MS = 500
 

@@ -8,8 +8,8 @@
 // Tiles and pictures are kept in bounded caches; a failure is remembered for half a minute, so
 // an unreachable server isn't asked again for every picture, but is asked again later.
 
-import type { ImagerySource } from '../lib/catalog/catalog.ts'
-import { planThumbnail, tileUrl, type ThumbnailPlan } from '../lib/thumbnail.ts'
+import type { ImagerySource } from '../../lib/catalog/catalog.ts'
+import { planThumbnail, tileUrl, type ThumbnailPlan } from '../../lib/thumbnail.ts'
 
 /** Why a picture couldn't be made: a few words to show, and a sentence for its tooltip. */
 export interface ImageryProblem {

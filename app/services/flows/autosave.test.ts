@@ -2,10 +2,10 @@
 // what comes back at a bare address, what waits for a local file, what a link or corrupt data
 // does, and that changes are saved.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { encodeSession, type SessionSnapshot } from '../lib/session-snapshot.ts'
-import { useAppStore } from '../state/store.ts'
-import type { SearchClient } from '../../workers/search/client.ts'
-import type { FileSummary } from '../lib/geoparquet/types.ts'
+import { encodeSession, type SessionSnapshot } from '../../lib/session-snapshot.ts'
+import { useAppStore } from '../../state/store.ts'
+import type { SearchClient } from '../../../workers/search/client.ts'
+import type { FileSummary } from '../../lib/geoparquet/types.ts'
 
 const storage = vi.hoisted(() => ({ value: null as unknown, writes: [] as string[], deletes: 0 }))
 vi.mock('./session-store.ts', () => ({

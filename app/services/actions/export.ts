@@ -5,16 +5,16 @@
 // person picks where and the pieces go to disk as they are made; otherwise they become the parts
 // of one Blob, downloaded as usual.
 
-import { csvParts, geoJsonParts, rankedRows, type RankedRow } from '../lib/export.ts'
-import { exportQuery, type ExportQuery } from '../lib/export/query.ts'
-import { writeGeoParquet } from '../lib/export/geoparquet.ts'
-import { lossKeep } from '../lib/chip-filter.ts'
-import type { ChipCollection } from '../lib/chip-collection.ts'
-import { useAppStore, type AppState } from '../state/store.ts'
-import { currentRanking, registry, type CurrentRanking } from './registry.ts'
+import { csvParts, geoJsonParts, rankedRows, type RankedRow } from '../../lib/export.ts'
+import { exportQuery, type ExportQuery } from '../../lib/export/query.ts'
+import { writeGeoParquet } from '../../lib/export/geoparquet.ts'
+import { lossKeep } from '../../lib/chip-filter.ts'
+import type { ChipCollection } from '../../lib/chip-collection.ts'
+import { useAppStore, type AppState } from '../../state/store.ts'
+import { currentRanking, registry, type CurrentRanking } from '../resources/registry.ts'
 import { fileExampleQueryEntries } from './file-examples.ts'
-import { shareLink } from './url-sync.ts'
-import { demoUrl } from './builtin-catalog.ts'
+import { shareLink } from '../flows/url-sync.ts'
+import { demoUrl } from '../resources/builtin-catalog.ts'
 
 export type ExportFormat = 'geojson' | 'csv' | 'parquet'
 

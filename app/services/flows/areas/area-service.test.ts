@@ -1,9 +1,9 @@
 // The area service against the real search worker handlers (in-process) and the real store.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { createInProcessSearchClient } from '../../workers/search/client.ts'
-import { ChipCollection } from '../lib/chip-collection.ts'
-import { useAppStore } from '../state/store.ts'
-import { registry } from './registry.ts'
+import { createInProcessSearchClient } from '../../../../workers/search/client.ts'
+import { ChipCollection } from '../../../lib/chip-collection.ts'
+import { useAppStore } from '../../../state/store.ts'
+import { registry } from '../../resources/registry.ts'
 import { CANCELLED_MESSAGE, NO_CHIPS_MESSAGE, setEncoderEmbedder, startAreaService, type AreaService } from './area-service.ts'
 
 const mode = vi.hoisted(() => ({ value: 'stored' as 'stored' | 'encoder' }))

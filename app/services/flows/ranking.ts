@@ -4,12 +4,12 @@
 // after it, so a dataset that grows file by file is re-ranked as fast as ranking allows and
 // never more.
 
-import { isAbortError } from '../../workers/rpc/rpc.ts'
-import type { SearchClient } from '../../workers/search/client.ts'
-import { useAppStore, type AppState, type DrawnArea } from '../state/store.ts'
-import { registry } from './registry.ts'
-import { fileExampleQueries } from './file-examples.ts'
-import { useFileExamples } from '../state/file-examples.ts'
+import { isAbortError } from '../../../workers/rpc/rpc.ts'
+import type { SearchClient } from '../../../workers/search/client.ts'
+import { useAppStore, type AppState, type DrawnArea } from '../../state/store.ts'
+import { registry } from '../resources/registry.ts'
+import { fileExampleQueries } from '../actions/file-examples.ts'
+import { useFileExamples } from '../../state/file-examples.ts'
 
 /** Rows the worker returns in order: enough for the list, the gallery and the map's labels. */
 export const TOP_K = 1000

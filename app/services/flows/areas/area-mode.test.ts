@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { chooseAreaMode, type DatasetModelFacts } from './area-mode.ts'
 import { areaGeometry, defaultDates } from './area-encoder.ts'
-import { CLAY_V15_SENTINEL_2, TEST_ENCODER } from './models.ts'
+import { CLAY_V15_SENTINEL_2, TEST_ENCODER } from '../../resources/models.ts'
 
 const facts = (f: Partial<DatasetModelFacts>): DatasetModelFacts => ({ catalogModel: null, catalogStac: null, sourceModel: null, dims: null, ...f })
 

@@ -11,16 +11,16 @@
 // parent's real origin. With no allowed origin the bridge isn't started at all: no listener,
 // nothing posted, not even `ready`.
 
-import { buildMessage, answerTo, EMBED_LIMITS, COMMAND_TYPES, parseCommand, type EmbedCommand, type EmbedEvent, type EmbedMessage } from '../lib/embed/protocol.ts'
-import { rankedRows } from '../lib/export.ts'
-import { debounced } from '../lib/debounce.ts'
-import { countAtOrAbove } from '../lib/histogram.ts'
-import { lossKeep } from '../lib/chip-filter.ts'
-import { datasetLabel } from '../lib/format.ts'
-import { useAppStore, type AppState } from '../state/store.ts'
-import { currentRanking, registry } from './registry.ts'
-import { mapHandle } from '../map/map-handle.ts'
-import { embedConfig } from './embed-mode.ts'
+import { buildMessage, answerTo, EMBED_LIMITS, COMMAND_TYPES, parseCommand, type EmbedCommand, type EmbedEvent, type EmbedMessage } from '../../lib/embed/protocol.ts'
+import { rankedRows } from '../../lib/export.ts'
+import { debounced } from '../../lib/debounce.ts'
+import { countAtOrAbove } from '../../lib/histogram.ts'
+import { lossKeep } from '../../lib/chip-filter.ts'
+import { datasetLabel } from '../../lib/format.ts'
+import { useAppStore, type AppState } from '../../state/store.ts'
+import { currentRanking, registry } from '../resources/registry.ts'
+import { mapHandle } from '../../map/map-handle.ts'
+import { embedConfig } from '../resources/embed-mode.ts'
 
 /** Changes come in bursts (a slider drag, a ranking after each loaded file): one event per burst. */
 const EVENT_DELAY_MS = 100

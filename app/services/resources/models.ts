@@ -2,12 +2,12 @@
 // parseManifest) and, where the app serves the weights itself, the URL Vite emitted for them.
 
 /// <reference types="vite/client" />
-import { parseManifest, type ModelManifest } from '../lib/encoder/manifest.ts'
-import type { ModelSource } from '../lib/encoder/model-fetch.ts'
-import type { EncoderReference } from '../lib/encoder/reference-inputs.ts'
-import clayV15Json from '../../models/clay-v1.5-sentinel-2/manifest.json'
-import testEncoderJson from '../../models/test-encoder/manifest.json'
-import testEncoderUrl from '../../models/test-encoder/encoder.onnx?url'
+import { parseManifest, type ModelManifest } from '../../lib/encoder/manifest.ts'
+import type { ModelSource } from '../../lib/encoder/model-fetch.ts'
+import type { EncoderReference } from '../../lib/encoder/reference-inputs.ts'
+import clayV15Json from '../../../models/clay-v1.5-sentinel-2/manifest.json'
+import testEncoderJson from '../../../models/test-encoder/manifest.json'
+import testEncoderUrl from '../../../models/test-encoder/encoder.onnx?url'
 
 export interface BundledModel {
   manifest: ModelManifest
@@ -44,5 +44,5 @@ export function bundledModel(id: string): BundledModel | null {
 
 /** PyTorch's forward pass of the test encoder on fixed inputs (loaded on demand: tests only). */
 export async function testEncoderReference(): Promise<EncoderReference> {
-  return (await import('../../models/test-encoder/reference.json')).default as unknown as EncoderReference
+  return (await import('../../../models/test-encoder/reference.json')).default as unknown as EncoderReference
 }

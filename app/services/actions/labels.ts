@@ -4,7 +4,7 @@
 // examples (one step Undo takes back), drawn areas become drawn areas, and chips the dataset
 // lacks become examples from a file, ranked by their stored vector when the model matches.
 
-import type { SearchClient } from '../../workers/search/client.ts'
+import type { SearchClient } from '../../../workers/search/client.ts'
 import {
   encodeLabelsFile,
   LABELS_LIMITS,
@@ -13,13 +13,13 @@ import {
   type LabelledArea,
   type LabelledChip,
   type LabelsFile,
-} from '../lib/labels-file.ts'
-import { AREA_LIMITS } from '../lib/areas/area.ts'
-import { useAppStore } from '../state/store.ts'
-import { useFileExamples, type FileExample } from '../state/file-examples.ts'
-import { registry } from './registry.ts'
+} from '../../lib/labels-file.ts'
+import { AREA_LIMITS } from '../../lib/areas/area.ts'
+import { useAppStore } from '../../state/store.ts'
+import { useFileExamples, type FileExample } from '../../state/file-examples.ts'
+import { registry } from '../resources/registry.ts'
 import { addFileExamples, fileExampleVectors, openSpace } from './file-examples.ts'
-import { downloadBlob, exportBaseName } from './export-service.ts'
+import { downloadBlob, exportBaseName } from './export.ts'
 
 let searchClient: SearchClient | null = null
 

@@ -8,13 +8,13 @@
 // and errors go to the store's areaStatus; vectors to registry.areas, then areaVersion++ (the
 // ranking service ranks again). A failure loses nothing else: the area stays, with its message.
 
-import { isAbortError } from '../../workers/rpc/rpc.ts'
-import type { SearchClient } from '../../workers/search/client.ts'
-import type { DrawnArea } from '../lib/areas/area.ts'
-import { coveredChips } from '../lib/areas/overlap.ts'
-import { useAppStore, type AppState, type AreaStatus, type AreaStep } from '../state/store.ts'
+import { isAbortError } from '../../../../workers/rpc/rpc.ts'
+import type { SearchClient } from '../../../../workers/search/client.ts'
+import type { DrawnArea } from '../../../lib/areas/area.ts'
+import { coveredChips } from '../../../lib/areas/overlap.ts'
+import { useAppStore, type AppState, type AreaStatus, type AreaStep } from '../../../state/store.ts'
 import { areaModeFor } from './area-mode.ts'
-import { registry, type AreaVectorEntry } from './registry.ts'
+import { registry, type AreaVectorEntry } from '../../resources/registry.ts'
 
 export interface AreaVector {
   /** Raw, in the dataset's space. */

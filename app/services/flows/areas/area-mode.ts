@@ -10,8 +10,8 @@
 //   them. Mixing vectors of two spaces ranks noise, so the app refuses and says why.
 // Otherwise drawn areas are answered from the stored vectors, and `reason` says why.
 
-import { useAppStore } from '../state/store.ts'
-import { BUNDLED_MODELS, type BundledModel } from './models.ts'
+import { useAppStore } from '../../../state/store.ts'
+import { BUNDLED_MODELS, type BundledModel } from '../../resources/models.ts'
 
 export interface AreaModeChoice {
   mode: 'stored' | 'encoder'

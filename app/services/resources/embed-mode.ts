@@ -1,8 +1,8 @@
 // Whether the page is an embed (`embed=1`), and which host origins it talks to: read once from
 // the address the page was opened with (app/lib/embed/origins.ts documents the parameters).
 
-import { shareLink } from './url-sync.ts'
-import { readEmbedConfig, withoutEmbedParams, type EmbedConfig } from '../lib/embed/origins.ts'
+import { shareLink } from '../flows/url-sync.ts'
+import { readEmbedConfig, withoutEmbedParams, type EmbedConfig } from '../../lib/embed/origins.ts'
 
 export const embedConfig: EmbedConfig = readEmbedConfig(typeof window === 'undefined' ? '' : window.location.search)
 

@@ -1,12 +1,12 @@
 // The export's delivery: a big export goes, piece by piece, to the file the person picked
 // (showSaveFilePicker); a small one, or one in a browser without the picker, is a Blob download.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { ChipCollection } from '../lib/chip-collection.ts'
-import { rankOrder } from '../lib/rank.ts'
-import type { FileSummary } from '../lib/geoparquet/types.ts'
-import { useAppStore } from '../state/store.ts'
-import { registry, type CurrentRanking } from './registry.ts'
-import { CHUNK_ROWS, exportResults, STREAM_TO_FILE_ROWS, type ExportProgress } from './export-service.ts'
+import { ChipCollection } from '../../lib/chip-collection.ts'
+import { rankOrder } from '../../lib/rank.ts'
+import type { FileSummary } from '../../lib/geoparquet/types.ts'
+import { useAppStore } from '../../state/store.ts'
+import { registry, type CurrentRanking } from '../resources/registry.ts'
+import { CHUNK_ROWS, exportResults, STREAM_TO_FILE_ROWS, type ExportProgress } from './export.ts'
 
 function load(n: number): void {
   const ringCoords = new Float64Array(n * 8)

@@ -1,9 +1,9 @@
 // Examples from a labels file that the open dataset lacks: their vectors, whether they can be
 // ranked by on the open dataset (same vector space), and the query vectors the ranking uses.
 
-import { spaceMismatch, type LabelsSpace } from '../lib/labels-file.ts'
-import { useAppStore } from '../state/store.ts'
-import { useFileExamples, type FileExample } from '../state/file-examples.ts'
+import { spaceMismatch, type LabelsSpace } from '../../lib/labels-file.ts'
+import { useAppStore } from '../../state/store.ts'
+import { useFileExamples, type FileExample } from '../../state/file-examples.ts'
 
 /** Vectors of the examples from a file, by chip id (raw, in their dataset's space). */
 export const fileExampleVectors = new Map<string, Float32Array>()
