@@ -6,19 +6,18 @@ import { ChipPropertiesSection } from './ui/ChipPropertiesSection.tsx'
 import { Notices } from './ui/Notices.tsx'
 import { BasemapSwitcher } from './ui/BasemapSwitcher.tsx'
 import { DropZone } from './ui/DropZone.tsx'
-import type { DatasetService } from './services/flows/dataset/open.ts'
 import { DatasetPicker } from './ui/DatasetPicker.tsx'
-import { builtinCatalog } from './services/resources/builtin-catalog.ts'
 import { useAppStore } from './state/store.ts'
 import { ShareButton } from './ui/ShareButton.tsx'
 import { SharedOpenBanner } from './ui/SharedOpenBanner.tsx'
 import { EmbedButton } from './ui/EmbedDialog.tsx'
 import { EmbedLayout } from './ui/EmbedLayout.tsx'
-import { embedConfig } from './services/resources/embed-mode.ts'
+import { useServices } from './services/context.ts'
 
-export function App({ service, demoUrl }: { service: DatasetService; demoUrl: string }) {
+export function App() {
+  const { dataset: service, embed, catalog } = useServices()
   const family = useAppStore((s) => s.summary?.family)
-  if (embedConfig.embed) return <EmbedLayout />
+  if (embed.embed) return <EmbedLayout />
   return (
     <DropZone onFile={service.openLocalFile}>
       <div className="app">
@@ -34,7 +33,7 @@ export function App({ service, demoUrl }: { service: DatasetService; demoUrl: st
             <p className="muted small">Find places that look like the ones you point at.</p>
           </header>
           <SharedOpenBanner />
-          <DatasetSection service={service} />
+          <DatasetSection />
           <ExamplesSection />
           <ChipPropertiesSection />
           <RankingSection />
@@ -46,7 +45,7 @@ export function App({ service, demoUrl }: { service: DatasetService; demoUrl: st
           <Notices />
         </main>
       </div>
-      <DatasetPicker entries={builtinCatalog(demoUrl)} onOpen={service.openEntry} onOpenFile={service.openLocalFile} />
+      <DatasetPicker entries={catalog.entries} onOpen={service.openEntry} onOpenFile={service.openLocalFile} />
     </DropZone>
   )
 }

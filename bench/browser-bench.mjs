@@ -13,12 +13,17 @@ export const root = path.resolve(here, '..')
 export const RESULTS = path.join(here, 'results.json')
 
 /** Run a command in the repository root; rejects unless it exits 0. */
-export function run(command, argv) {
+export function run(command, argv, env = process.env) {
   return new Promise((done, fail) => {
-    const child = spawn(command, argv, { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] })
+    const child = spawn(command, argv, { cwd: root, env, stdio: ['ignore', 'ignore', 'inherit'] })
     child.on('error', fail)
     child.on('exit', (code) => (code === 0 ? done() : fail(new Error(`${command} ${argv.join(' ')} exited with ${code}`))))
   })
+}
+
+/** Build the app with its test API (app/testing/test-api.ts), which the browser benchmarks read, into `outDir`. */
+export function buildTestApp(outDir) {
+  return run('npx', ['vite', 'build', '--outDir', outDir, '--emptyOutDir', '--logLevel', 'warn'], { ...process.env, VITE_TEST_API: '1' })
 }
 
 const MIME = {

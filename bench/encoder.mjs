@@ -20,7 +20,7 @@ import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { chromium } from '@playwright/test'
 import { CHROMIUM_ARGS, findChromium } from '../scripts/find-chromium.mjs'
-import { median, mergeResults, printTable, RESULTS, root, run, serveApp } from './browser-bench.mjs'
+import { buildTestApp, median, mergeResults, printTable, RESULTS, root, serveApp } from './browser-bench.mjs'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 const APP_DIR = path.join(here, '.cache', 'encoder-app')
@@ -39,7 +39,7 @@ const log = (line) => console.log(`[encoder] ${line}`)
 
 if (!args['reuse-build'] || !existsSync(path.join(APP_DIR, 'index.html'))) {
   log(`building the app into ${path.relative(root, APP_DIR)}`)
-  await run('npx', ['vite', 'build', '--outDir', APP_DIR, '--emptyOutDir', '--logLevel', 'warn'])
+  await buildTestApp(APP_DIR)
 }
 const app = await serveApp(APP_DIR, { crossOriginIsolated: true })
 const appUrl = `http://127.0.0.1:${app.address().port}/?basemap=offline`

@@ -23,7 +23,7 @@ import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { chromium } from '@playwright/test'
 import { CHROMIUM_ARGS, findChromium } from '../scripts/find-chromium.mjs'
-import { median, mergeResults, printTable, quantile, RESULTS, root, run, serveApp } from './browser-bench.mjs'
+import { buildTestApp, median, mergeResults, printTable, quantile, RESULTS, root, serveApp } from './browser-bench.mjs'
 import { writeLargeSet } from '../scripts/make-large-set.mjs'
 import { startDataServer } from '../e2e/support/data-server.mjs'
 
@@ -54,7 +54,7 @@ const log = (line) => console.log(`[map-frames] ${line}`)
 
 if (!args['reuse-build'] || !existsSync(path.join(APP_DIR, 'index.html'))) {
   log(`building the app into ${path.relative(root, APP_DIR)}`)
-  await run('npx', ['vite', 'build', '--outDir', APP_DIR, '--emptyOutDir', '--logLevel', 'warn'])
+  await buildTestApp(APP_DIR)
 }
 const started = performance.now()
 const set = await writeLargeSet({ ...PARAMS, log: (line) => log(line) })

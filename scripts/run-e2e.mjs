@@ -42,7 +42,8 @@ if (process.env.E2E_SKIP_BUILD === '1') {
   console.log('[run-e2e] E2E_SKIP_BUILD=1: using dist/ as it is')
 } else {
   const outDir = process.env.E2E_OUT_DIR
-  const built = await run(['npx', 'vite', 'build', ...(outDir ? ['--outDir', outDir, '--emptyOutDir'] : [])])
+  // A test build: VITE_TEST_API=1 gives it the test API the specs read (app/testing/test-api.ts).
+  const built = await run(['npx', 'vite', 'build', ...(outDir ? ['--outDir', outDir, '--emptyOutDir'] : [])], { ...process.env, VITE_TEST_API: '1' })
   if (built !== 0) {
     console.error(`[run-e2e] vite build failed (exit ${built})`)
     process.exit(built)

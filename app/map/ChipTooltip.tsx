@@ -3,7 +3,8 @@
 
 import type { CSSProperties } from 'react'
 import { useAppStore } from '../state/store.ts'
-import { currentRanking, registry } from '../services/resources/registry.ts'
+import { currentRanking } from '../services/resources/registry.ts'
+import { useServices } from '../services/context.ts'
 import { describeScore, scoreScaleOf } from '../lib/score-meaning.ts'
 
 /** The chip under the pointer: its global row, the dataset it belongs to, and where the pointer is (px in the map). */
@@ -31,13 +32,14 @@ const boxStyle: CSSProperties = {
 }
 
 export function ChipTooltip({ tip, width, height }: { tip: HoverTip | null; width: number; height: number }) {
+  const { registry } = useServices()
   // Re-render when the ranking, the data or the colouring change under a still pointer.
   useAppStore((s) => s.rankingVersion)
   useAppStore((s) => s.datasetVersion)
   const colourBy = useAppStore((s) => s.colourBy)
   const chips = registry.chips
   if (!tip || !chips || tip.epoch !== registry.epoch || tip.row >= chips.count) return null
-  const ranking = currentRanking()
+  const ranking = currentRanking(registry)
   const score = ranking && tip.row < ranking.scores.length ? ranking.scores[tip.row]! : null
   const loss = colourBy === 'loss' ? chips.loss(tip.row) : null
   // Keep it on the map: flip to the pointer's other side near the right and bottom edges.

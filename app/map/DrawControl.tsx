@@ -10,7 +10,7 @@ import { TerraDraw, TerraDrawPointMode, TerraDrawPolygonMode, TerraDrawRectangle
 import { TerraDrawMapLibreGLAdapter } from 'terra-draw-maplibre-gl-adapter'
 import { areaProblem, SELF_INTERSECTING_MESSAGE, tidyRing, type AreaShape } from '../lib/areas/area.ts'
 import { useAppStore, type AppState } from '../state/store.ts'
-import { mapHandle } from './map-handle.ts'
+import { useServices } from '../services/context.ts'
 
 type Tool = NonNullable<AppState['drawMode']>
 
@@ -54,6 +54,7 @@ export function takeDrawing(shape: AreaShape, raw: [number, number][]): boolean 
 
 /** Runs terra-draw while a tool is on. */
 function useTerraDraw(): void {
+  const { mapHandle } = useServices()
   useEffect(() => {
     const store = useAppStore
     let draw: TerraDraw | null = null
@@ -66,7 +67,7 @@ function useTerraDraw(): void {
       tool = null
     }
     const startDrawing = (next: Tool) => {
-      const map = mapHandle.map
+      const map = mapHandle.current()
       if (!map) return
       if (draw && tool === next) return
       stopDrawing()
@@ -95,7 +96,7 @@ function useTerraDraw(): void {
     }
     const apply = (mode: AppState['drawMode']) => {
       if (mode === null) return stopDrawing()
-      const map = mapHandle.map
+      const map = mapHandle.current()
       if (map && !map.isStyleLoaded()) map.once('idle', () => store.getState().drawMode === mode && startDrawing(mode))
       else startDrawing(mode)
     }
@@ -104,7 +105,7 @@ function useTerraDraw(): void {
       // A new basemap style drops terra-draw's layers: start it again on the new style.
       if (s.drawMode !== null && (s.basemap !== prev.basemap || s.basemapFallback !== prev.basemapFallback)) {
         stopDrawing()
-        mapHandle.map?.once('idle', () => store.getState().drawMode && startDrawing(store.getState().drawMode!))
+        mapHandle.current()?.once('idle', () => store.getState().drawMode && startDrawing(store.getState().drawMode!))
       }
     })
     const onKey = (e: KeyboardEvent) => {
@@ -117,7 +118,7 @@ function useTerraDraw(): void {
       window.removeEventListener('keydown', onKey)
       stopDrawing()
     }
-  }, [])
+  }, [mapHandle])
 }
 
 /** The drawing tools, over the map. */

@@ -11,7 +11,8 @@ import { MapboxOverlay } from '@deck.gl/mapbox'
 import type { PickingInfo } from '@deck.gl/core'
 import 'maplibre-gl/dist/maplibre-gl.css'
 import { useAppStore, type AppState } from '../state/store.ts'
-import { currentRanking, registry } from '../services/resources/registry.ts'
+import { currentRanking, type Registry } from '../services/resources/registry.ts'
+import { useServices } from '../services/context.ts'
 import { buildLayers, segmentIndexOfLayer, segmentModes } from './layers.ts'
 import type { MapViewState } from './chip-buffers.ts'
 import { frameDrawn, mapStats, rankingStored, recordUpdate, type UpdateCause } from './map-stats.ts'
@@ -19,7 +20,6 @@ import { ChipTooltip, type HoverTip } from './ChipTooltip.tsx'
 import { basemapStyle, REMOTE_SOURCE_IDS } from './basemaps.ts'
 import { rangeDomain } from '../lib/histogram.ts'
 import { lossKeep } from '../lib/chip-filter.ts'
-import { mapHandle } from './map-handle.ts'
 import { roundView, type BasemapId } from '../lib/url-state.ts'
 import { buildAreaLayers } from './area-layers.ts'
 import { DrawControl, justFinishedDrawing } from './DrawControl.tsx'
@@ -34,7 +34,7 @@ function prefersReducedMotion(): boolean {
   return window.matchMedia?.('(prefers-reduced-motion: reduce)').matches ?? false
 }
 
-function rowsOf(ids: readonly string[]): number[] {
+function rowsOf(registry: Registry, ids: readonly string[]): number[] {
   const chips = registry.chips
   if (!chips) return []
   return ids.map((id) => chips.rowOf(id)).filter((r): r is number => r !== undefined)
@@ -46,7 +46,7 @@ function viewOf(map: MapLibreMap): MapViewState {
 }
 
 /** The drawn areas, and the chips under the area whose card is hovered or selected. */
-function areaLayers(s: AppState) {
+function areaLayers(registry: Registry, s: AppState) {
   const id = s.hoveredArea ?? s.selectedArea
   const entry = id === null ? undefined : registry.areas.get(id)
   return buildAreaLayers({
@@ -60,14 +60,14 @@ function areaLayers(s: AppState) {
   })
 }
 
-function currentLayers(s: AppState, view: MapViewState) {
+function currentLayers(registry: Registry, s: AppState, view: MapViewState) {
   const chips = registry.chips
-  if (!chips) return areaLayers(s)
-  const ranking = currentRanking()
-  return [...chipLayers(s, view, chips, ranking), ...areaLayers(s)]
+  if (!chips) return areaLayers(registry, s)
+  const ranking = currentRanking(registry)
+  return [...chipLayers(registry, s, view, chips, ranking), ...areaLayers(registry, s)]
 }
 
-function chipLayers(s: AppState, view: MapViewState, chips: NonNullable<typeof registry.chips>, ranking: ReturnType<typeof currentRanking>) {
+function chipLayers(registry: Registry, s: AppState, view: MapViewState, chips: NonNullable<Registry['chips']>, ranking: ReturnType<typeof currentRanking>) {
   return buildLayers({
     epoch: registry.epoch,
     chips,
@@ -75,8 +75,8 @@ function chipLayers(s: AppState, view: MapViewState, chips: NonNullable<typeof r
     scores: ranking?.scores ?? null,
     domain: ranking ? rangeDomain(ranking.range) : null,
     threshold: s.threshold,
-    positives: rowsOf(s.positives),
-    negatives: rowsOf(s.negatives),
+    positives: rowsOf(registry, s.positives),
+    negatives: rowsOf(registry, s.negatives),
     hoveredRow: s.hoveredRow,
     rankingVersion: s.rankingVersion,
     datasetVersion: s.datasetVersion,
@@ -104,7 +104,7 @@ function causeOf(s: AppState, prev: AppState): UpdateCause | null {
 const lossDomains = new WeakMap<object, { count: number; domain: { min: number; max: number } | null }>()
 
 /** The loaded chips' loss range, cached until more chips arrive. */
-function lossDomainOf(chips: NonNullable<typeof registry.chips>) {
+function lossDomainOf(chips: NonNullable<Registry['chips']>) {
   const cached = lossDomains.get(chips)
   if (cached && cached.count === chips.count) return cached.domain
   const range = chips.lossRange()
@@ -114,7 +114,7 @@ function lossDomainOf(chips: NonNullable<typeof registry.chips>) {
 }
 
 /** Global row of a picked chip, if a chip layer was picked and the chip isn't filtered out. */
-function pickedRow(info: PickingInfo): number | null {
+function pickedRow(registry: Registry, info: PickingInfo): number | null {
   const k = segmentIndexOfLayer(info.layer?.id)
   const segment = k === null ? undefined : registry.chips?.segments[k]
   if (!segment || info.index < 0) return null
@@ -124,6 +124,7 @@ function pickedRow(info: PickingInfo): number | null {
 }
 
 export function MapView() {
+  const { registry, mapHandle } = useServices()
   const container = useRef<HTMLDivElement>(null)
   const [tip, setTip] = useState<HoverTip | null>(null)
   const [size, setSize] = useState({ width: 0, height: 0 })
@@ -160,7 +161,7 @@ export function MapView() {
       onClick: (info: PickingInfo, event) => {
         // While drawing an area, clicks place its corners.
         if (store.getState().drawMode !== null || justFinishedDrawing()) return
-        const row = pickedRow(info)
+        const row = pickedRow(registry, info)
         if (row === null) return
         const id = registry.chips!.id(row)
         const s = store.getState()
@@ -170,13 +171,13 @@ export function MapView() {
         s.toggleExample(id, shift || s.labelMode === 'negative' ? 'negative' : 'positive')
       },
       onHover: (info: PickingInfo) => {
-        const row = pickedRow(info)
+        const row = pickedRow(registry, info)
         if (store.getState().hoveredRow !== row) store.getState().setHoveredRow(row)
         setTip(row === null ? null : { row, epoch: registry.epoch, x: info.x, y: info.y })
       },
     })
     map.addControl(overlay)
-    mapHandle.map = map
+    mapHandle.attach(map)
 
     // Fall back to the offline basemap when the remote one can't be reached.
     let failures = 0
@@ -202,7 +203,7 @@ export function MapView() {
       const started = performance.now()
       const view = viewOf(map)
       const s = store.getState()
-      overlay.setProps({ layers: currentLayers(s, view) })
+      overlay.setProps({ layers: currentLayers(registry, s, view) })
       mapStats.rankingVersion = s.rankingVersion
       modesKey = registry.chips ? segmentModes(registry.chips, view).join() : ''
       recordUpdate(cause, performance.now() - started)
@@ -261,7 +262,7 @@ export function MapView() {
       if (cause === null) return
       // The ranking service stores a result in the registry, then bumps rankingVersion: start
       // the clock that the first frame drawn with it stops.
-      if (cause === 'ranking' && currentRanking()) rankingStored(s.rankingVersion)
+      if (cause === 'ranking' && currentRanking(registry)) rankingStored(s.rankingVersion)
       if (cause === 'data' && s.datasetVersion !== prev.datasetVersion && registry.epoch !== shownEpoch) {
         shownEpoch = registry.epoch
         setTip(null)
@@ -275,10 +276,10 @@ export function MapView() {
     return () => {
       unsubscribe()
       observer.disconnect()
-      mapHandle.map = null
+      mapHandle.detach(map)
       map.remove()
     }
-  }, [])
+  }, [registry, mapHandle])
 
   return (
     <>

@@ -1,6 +1,6 @@
 // Examples loaded from a labels file that the open dataset doesn't have: a chip of another
 // dataset made by the same model, ranked by its stored vector. Small and shown in the Examples
-// panel; the vectors themselves live in app/services/file-examples.ts (fileExampleVectors).
+// panel; the vectors themselves live in the registry (app/services/resources/registry.ts, fileExampleVectors).
 
 import { create } from 'zustand'
 import type { LabelsSpace } from '../lib/labels-file.ts'

@@ -1,14 +1,15 @@
-// A small window into the app for end-to-end tests (and curious people): where a chip is on
-// screen, what the current ranking is, and a way to move the camera. It changes no data, so it
-// is safe to leave in production builds.
+// A small window into the app for the end-to-end tests: where a chip is on screen, what the
+// current ranking is, and a way to move the camera. Only test builds have it: app/compose.ts
+// installs it when the build was made with VITE_TEST_API=1 (scripts/run-e2e.mjs and the browser
+// benchmarks do), and a production build leaves this module out.
 
 import { rankedRows } from '../lib/export.ts'
-import { currentRanking, registry } from '../services/resources/registry.ts'
-import { mapHandle } from '../map/map-handle.ts'
+import { currentRanking } from '../services/resources/registry.ts'
+import type { Services } from '../services/services.ts'
 import { useAppStore } from '../state/store.ts'
 import type { FileStatus } from '../lib/catalog/load-plan.ts'
 import { snapshotMapStats, type MapStats } from '../map/map-stats.ts'
-import type { BackendChoice, WebGpuFailure } from '../../workers/encoder/client.ts'
+import type { BackendChoice, EncoderClient, WebGpuFailure } from '../../workers/encoder/client.ts'
 
 /** What encoderSelfTest saw: the test encoder run on its reference inputs in the page's encoder worker. */
 export interface EncoderSelfTest {
@@ -64,16 +65,18 @@ declare global {
   }
 }
 
-export function installTestApi(): void {
+/** Put the test API on `window` (app/compose.ts calls this in test builds). */
+export function installTestApi({ services, encoder }: { services: Services; encoder: () => EncoderClient }): void {
+  const { registry, mapHandle } = services
   const api: ChipfinderTestApi = {
     isIdle() {
-      const map = mapHandle.map
+      const map = mapHandle.current()
       const s = useAppStore.getState()
       return !!map && !!registry.chips && s.loadStatus !== 'loading' && s.filesProgress === null && map.loaded() && !map.isMoving()
     },
     chipScreenPoint(id) {
       const chips = registry.chips
-      const map = mapHandle.map
+      const map = mapHandle.current()
       const row = chips?.rowOf(id)
       if (!chips || !map || row === undefined) return null
       const p = map.project(chips.centre(row))
@@ -83,12 +86,12 @@ export function installTestApi(): void {
     },
     chipScore(id) {
       const row = registry.chips?.rowOf(id)
-      const r = currentRanking()
+      const r = currentRanking(registry)
       return r && row !== undefined && row < r.scores.length ? r.scores[row]! : null
     },
     ranking(limit = Infinity) {
       const chips = registry.chips
-      const r = currentRanking()
+      const r = currentRanking(registry)
       if (!chips || !r) return null
       return rankedRows(r.top, r.scores, null, limit).map(({ row, score }) => ({ id: chips.id(row), score }))
     },
@@ -99,7 +102,7 @@ export function installTestApi(): void {
       return registry.files.map((f) => ({ key: f.key, status: f.status, rows: f.rows }))
     },
     jumpTo(bbox) {
-      mapHandle.map?.fitBounds(
+      mapHandle.current()?.fitBounds(
         [
           [bbox[0], bbox[1]],
           [bbox[2], bbox[3]],
@@ -110,13 +113,12 @@ export function installTestApi(): void {
     mapStats: snapshotMapStats,
     async encoderSelfTest(backend, options = {}) {
       // Loaded on first use: none of this is needed until a test (or a curious person) asks.
-      const [{ getEncoderClient }, { maxAbsDiff, referenceFeeds }, { TEST_ENCODER, testEncoderReference }] = await Promise.all([
-        import('../../workers/encoder/client.ts'),
+      const [{ maxAbsDiff, referenceFeeds }, { TEST_ENCODER, testEncoderReference }] = await Promise.all([
         import('../lib/encoder/reference-inputs.ts'),
         import('../services/resources/models.ts'),
       ])
       const ref = await testEncoderReference()
-      const client = getEncoderClient()
+      const client = encoder()
       const progress: EncoderSelfTest['progress'] = []
       const loaded = await client.load(TEST_ENCODER.source!, backend, {
         onProgress: (p) => progress.push(p),

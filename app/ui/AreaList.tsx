@@ -7,8 +7,7 @@ import { useEffect, useRef, useState } from 'react'
 import { describeArea, type DrawnArea } from '../lib/areas/area.ts'
 import { ringBBox } from '../lib/geometry/polygon.ts'
 import { formatBytes } from '../lib/format.ts'
-import { cancelArea, retryArea } from '../services/flows/areas/area-service.ts'
-import { registry } from '../services/resources/registry.ts'
+import { useServices } from '../services/context.ts'
 import { useAppStore, type AreaStatus } from '../state/store.ts'
 
 /** The box to show an area in: its outline's box, or about 1 km around a point. */
@@ -36,7 +35,7 @@ function Progress({ step }: { step: NonNullable<AreaStatus['step']> }) {
 
 function Preview({ id, version }: { id: string; version: number }) {
   const canvas = useRef<HTMLCanvasElement>(null)
-  const preview = registry.areas.get(id)?.preview
+  const preview = useServices().registry.areas.get(id)?.preview
   useEffect(() => {
     const c = canvas.current
     if (!c || !preview) return
@@ -49,12 +48,13 @@ function Preview({ id, version }: { id: string; version: number }) {
 }
 
 function StatusLine({ area, status, version }: { area: DrawnArea; status: AreaStatus | undefined; version: number }) {
+  const areas = useServices().areas
   if (!status) return <p className="area-status muted small">Waiting…</p>
   if (status.state === 'working')
     return (
       <div className="area-status small" role="status">
         {status.step ? <Progress step={status.step} /> : 'Working…'}{' '}
-        <button type="button" className="link small" onClick={() => cancelArea(area.id)} aria-label={`Cancel area ${area.id}`}>
+        <button type="button" className="link small" onClick={() => areas.cancel(area.id)} aria-label={`Cancel area ${area.id}`}>
           Cancel
         </button>
       </div>
@@ -63,7 +63,7 @@ function StatusLine({ area, status, version }: { area: DrawnArea; status: AreaSt
     return (
       <div className="area-status error small" role="alert">
         <span data-testid="area-message">{status.message}</span>{' '}
-        <button type="button" className="link small" onClick={() => retryArea(area.id)} aria-label={`Retry area ${area.id}`}>
+        <button type="button" className="link small" onClick={() => areas.retry(area.id)} aria-label={`Retry area ${area.id}`}>
           Retry
         </button>
       </div>

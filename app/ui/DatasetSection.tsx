@@ -2,9 +2,10 @@ import { useAppStore } from '../state/store.ts'
 import { datasetLabel, formatBytes, formatCount } from '../lib/format.ts'
 import { OpenSourceForm } from './OpenSourceForm.tsx'
 import { LoadStatus } from './LoadStatus.tsx'
-import type { DatasetService } from '../services/flows/dataset/open.ts'
+import { useServices } from '../services/context.ts'
 
-export function DatasetSection({ service }: { service: DatasetService }) {
+export function DatasetSection() {
+  const service = useServices().dataset
   const summary = useAppStore((s) => s.summary)
   const status = useAppStore((s) => s.loadStatus)
   const progress = useAppStore((s) => s.loadProgress)

@@ -1,5 +1,5 @@
 import { useState, type DragEvent, type ReactNode } from 'react'
-import { loadLabels } from '../services/actions/labels.ts'
+import { useServices } from '../services/context.ts'
 
 function hasFiles(e: DragEvent): boolean {
   return Array.from(e.dataTransfer.types).includes('Files')
@@ -7,6 +7,7 @@ function hasFiles(e: DragEvent): boolean {
 
 /** Lets a person drop a GeoParquet file anywhere on the app to open it, or a labels file to load its examples (nothing is uploaded). */
 export function DropZone({ onFile, children }: { onFile: (file: File) => void; children: ReactNode }) {
+  const { labels } = useServices()
   const [over, setOver] = useState(false)
   return (
     <div
@@ -26,7 +27,7 @@ export function DropZone({ onFile, children }: { onFile: (file: File) => void; c
         setOver(false)
         const file = e.dataTransfer.files[0]
         // A labels file (JSON) adds examples; anything else is opened as a dataset.
-        if (file && (/\.json$/i.test(file.name) || file.type === 'application/json')) void loadLabels(file)
+        if (file && (/\.json$/i.test(file.name) || file.type === 'application/json')) void labels.load(file)
         else if (file) onFile(file)
       }}
     >

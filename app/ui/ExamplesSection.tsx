@@ -6,7 +6,7 @@ import { AreaModeNote } from './AreaModeNote.tsx'
 import { FileExampleList, LabelsFileButtons } from './LabelsFile.tsx'
 import { RestoredSession } from './RestoredSession.tsx'
 import { useFileExamples } from '../state/file-examples.ts'
-import { clearFileExamples } from '../services/actions/file-examples.ts'
+import { useServices } from '../services/context.ts'
 
 function ExampleList({ ids, kind }: { ids: string[]; kind: 'positive' | 'negative' }) {
   const removeExample = useAppStore((s) => s.removeExample)
@@ -36,6 +36,7 @@ function ExampleList({ ids, kind }: { ids: string[]; kind: 'positive' | 'negativ
 }
 
 export function ExamplesSection() {
+  const { fileExamples } = useServices()
   const positives = useAppStore((s) => s.positives)
   const negatives = useAppStore((s) => s.negatives)
   const labelMode = useAppStore((s) => s.labelMode)
@@ -55,7 +56,7 @@ export function ExamplesSection() {
             className="link small"
             onClick={() => {
               clearExamples()
-              clearFileExamples()
+              fileExamples.clear()
             }}
           >
             Clear all

@@ -5,11 +5,13 @@ import { formatCount } from '../lib/format.ts'
 import type { CurrentRanking } from '../services/resources/registry.ts'
 import { useLoadedChips } from './use-registry.ts'
 import { lossKeep } from '../lib/chip-filter.ts'
-import { EXPORT_FORMATS, exportResults, type ExportFormat, type ExportProgress } from '../services/actions/export.ts'
+import { useServices } from '../services/context.ts'
+import { EXPORT_FORMATS, type ExportFormat, type ExportProgress } from '../services/actions/export.ts'
 
 const FORMATS: ExportFormat[] = ['geojson', 'csv', 'parquet']
 
 export function ExportButtons({ ranking }: { ranking: CurrentRanking }) {
+  const { exports } = useServices()
   const threshold = useAppStore((s) => s.threshold)
   const summary = useAppStore((s) => s.summary)
   const lossFilter = useAppStore((s) => s.lossFilter)
@@ -24,7 +26,8 @@ export function ExportButtons({ ranking }: { ranking: CurrentRanking }) {
         const { [format]: _old, ...rest } = b
         return p ? { ...rest, [format]: p } : rest
       })
-    exportResults(format, setProgress)
+    exports
+      .exportResults(format, setProgress)
       .catch((err: unknown) => useAppStore.getState().notify('error', `The ${EXPORT_FORMATS[format].label} export failed: ${err instanceof Error ? err.message : String(err)}`))
       .finally(() => setProgress(null))
   }

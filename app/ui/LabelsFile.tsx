@@ -1,18 +1,19 @@
 import { useRef, useState } from 'react'
 import { useAppStore } from '../state/store.ts'
 import { useFileExamples } from '../state/file-examples.ts'
-import { loadLabels, saveLabels } from '../services/actions/labels.ts'
-import { fileExamplesMismatch, removeFileExample } from '../services/actions/file-examples.ts'
+import { useServices } from '../services/context.ts'
 
 /** "Save labels" and "Load labels": the examples with their vectors, as a file to reuse. */
 export function LabelsFileButtons() {
+  const { labels } = useServices()
   const input = useRef<HTMLInputElement>(null)
   const [busy, setBusy] = useState(false)
   const summary = useAppStore((s) => s.summary)
   const count = useAppStore((s) => s.positives.length + s.negatives.length + s.areas.length) + useFileExamples((s) => s.examples.length)
   const save = () => {
     setBusy(true)
-    saveLabels()
+    labels
+      .save()
       .catch((err: unknown) => useAppStore.getState().notify('error', err instanceof Error ? err.message : String(err)))
       .finally(() => setBusy(false))
   }
@@ -33,7 +34,7 @@ export function LabelsFileButtons() {
         onChange={(e) => {
           const file = e.target.files?.[0]
           e.target.value = ''
-          if (file) void loadLabels(file)
+          if (file) void labels.load(file)
         }}
       />
     </div>
@@ -42,10 +43,11 @@ export function LabelsFileButtons() {
 
 /** Examples loaded from a labels file that this dataset doesn't have. */
 export function FileExampleList() {
+  const { fileExamples } = useServices()
   const examples = useFileExamples((s) => s.examples)
   useAppStore((s) => s.summary)
   if (examples.length === 0) return null
-  const mismatch = fileExamplesMismatch()
+  const mismatch = fileExamples.mismatch()
   return (
     <div className="file-examples">
       <h3 className="small">Examples from a file</h3>
@@ -62,7 +64,7 @@ export function FileExampleList() {
             </span>
             <span className="chip-id">{e.id}</span>
             <span className="muted small"> (from {e.fileName})</span>
-            <button type="button" className="icon" aria-label={`Remove ${e.id}`} title="Remove" onClick={() => removeFileExample(e.id)}>
+            <button type="button" className="icon" aria-label={`Remove ${e.id}`} title="Remove" onClick={() => fileExamples.remove(e.id)}>
               ×
             </button>
           </li>

@@ -1,7 +1,9 @@
-import { dismissRestored, startOver, useRestoredSession } from '../services/flows/autosave.ts'
+import { useServices } from '../services/context.ts'
+import { useRestoredSession } from '../services/flows/autosave.ts'
 
 /** Says that the last search came back (or waits for its local file), with a way to start over. */
 export function RestoredSession() {
+  const { startOver, dismissRestored } = useServices().session
   const { state, localFileName, examples } = useRestoredSession()
   if (state === null) return null
   return (

@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react'
 import { planThumbnail, ringToCanvas, type ThumbnailPlan } from '../lib/thumbnail.ts'
-import { NEUTRAL_FILL, thumbnailLoader, type Thumbnail as Picture } from '../services/resources/thumbnails.ts'
+import { useServices } from '../services/context.ts'
+import { NEUTRAL_FILL, type Thumbnail as Picture } from '../services/resources/thumbnails.ts'
 import type { ImageryChoice } from './imagery.ts'
 
 type State = { kind: 'waiting' } | Picture | { kind: 'failed'; plan: ThumbnailPlan; reason: string; detail: string }
@@ -48,7 +49,7 @@ export function Thumbnail({ ring, imagery, label }: { ring: readonly (readonly [
   const canvas = useRef<HTMLCanvasElement>(null)
   const seen = useSeen(box)
   const source = imagery.source
-  const loader = thumbnailLoader()
+  const loader = useServices().thumbnails
   const plan = useMemo(() => (source ? loader.plan(ring, source) : planThumbnail(ring, { maxZoom: 22 })), [loader, ring, source])
   // The picture last loaded, with what it was loaded for.
   const [loaded, setLoaded] = useState<{ ring: typeof ring; source: typeof source; picture: Picture } | null>(null)

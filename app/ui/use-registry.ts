@@ -1,9 +1,11 @@
 import { useAppStore } from '../state/store.ts'
-import { currentRanking, registry, type CurrentRanking } from '../services/resources/registry.ts'
+import { currentRanking, type CurrentRanking } from '../services/resources/registry.ts'
+import { useServices } from '../services/context.ts'
 import type { ChipCollection } from '../lib/chip-collection.ts'
 
 /** The loaded chips; re-renders when they change. */
 export function useLoadedChips(): ChipCollection | null {
+  const { registry } = useServices()
   useAppStore((s) => s.datasetVersion)
   return registry.chips
 }
@@ -12,5 +14,5 @@ export function useLoadedChips(): ChipCollection | null {
 export function useRanking(): CurrentRanking | null {
   useAppStore((s) => s.rankingVersion)
   useAppStore((s) => s.datasetVersion)
-  return currentRanking()
+  return currentRanking(useServices().registry)
 }

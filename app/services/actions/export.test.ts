@@ -5,8 +5,13 @@ import { ChipCollection } from '../../lib/chip-collection.ts'
 import { rankOrder } from '../../lib/rank.ts'
 import type { FileSummary } from '../../lib/geoparquet/types.ts'
 import { useAppStore } from '../../state/store.ts'
-import { registry, type CurrentRanking } from '../resources/registry.ts'
-import { CHUNK_ROWS, exportResults, STREAM_TO_FILE_ROWS, type ExportProgress } from './export.ts'
+import { createRegistry, type CurrentRanking } from '../resources/registry.ts'
+import { createFileExamples } from './file-examples.ts'
+import { demoUrl } from '../resources/builtin-catalog.ts'
+import { CHUNK_ROWS, createExportActions, STREAM_TO_FILE_ROWS, type ExportProgress } from './export.ts'
+
+const registry = createRegistry()
+const { exportResults } = createExportActions({ registry, fileExamples: createFileExamples(registry), demoUrl: demoUrl('http://app.test/') })
 
 function load(n: number): void {
   const ringCoords = new Float64Array(n * 8)

@@ -11,10 +11,9 @@ import { writeGeoParquet } from '../../lib/export/geoparquet.ts'
 import { lossKeep } from '../../lib/chip-filter.ts'
 import type { ChipCollection } from '../../lib/chip-collection.ts'
 import { useAppStore, type AppState } from '../../state/store.ts'
-import { currentRanking, registry, type CurrentRanking } from '../resources/registry.ts'
-import { fileExampleQueryEntries } from './file-examples.ts'
+import { currentRanking, type CurrentRanking, type Registry } from '../resources/registry.ts'
+import type { FileExamples } from './file-examples.ts'
 import { shareLink } from '../flows/url-sync.ts'
-import { demoUrl } from '../resources/builtin-catalog.ts'
 
 export type ExportFormat = 'geojson' | 'csv' | 'parquet'
 
@@ -55,33 +54,6 @@ export function exportRows(chips: ChipCollection, ranking: CurrentRanking, s: Pi
   return rankedRows(ranking.top, ranking.scores, s.threshold, Infinity, lossKeep(chips, s.lossFilter))
 }
 
-/** The search, as the exported files record it. */
-export function currentQuery(resultCount: number): ExportQuery {
-  const s = useAppStore.getState()
-  const summary = s.summary
-  return exportQuery({
-    dataset: {
-      url: s.localFileName === null ? (s.datasetUrl ?? demoUrl()) : null,
-      file: s.localFileName ?? summary?.fileName ?? null,
-      model: summary?.modelLabel ?? null,
-      family: summary?.family ?? null,
-      dims: summary?.dims ?? null,
-      sourceModel: summary?.sourceModel ?? null,
-    },
-    // The share link, from the store as it is now; a local file has none.
-    link: shareLink(s),
-    positives: s.positives,
-    negatives: s.negatives,
-    areas: s.areas,
-    fileExamples: fileExampleQueryEntries(),
-    method: s.method,
-    mode: s.mode,
-    threshold: s.threshold,
-    lossFilter: s.lossFilter,
-    resultCount,
-  })
-}
-
 /** Hand a Blob to the browser as a download named `name`. */
 export function downloadBlob(name: string, blob: Blob): void {
   const url = URL.createObjectURL(blob)
@@ -95,65 +67,109 @@ export function downloadBlob(name: string, blob: Blob): void {
   setTimeout(() => URL.revokeObjectURL(url), 0)
 }
 
-/**
- * Export the results in `format`. Call it straight from a click: the save picker (big exports)
- * needs the click's user activation. Resolves false when the person cancelled the picker.
- */
-export async function exportResults(format: ExportFormat, onProgress: (p: ExportProgress) => void): Promise<boolean> {
-  const chips = registry.chips
-  const ranking = currentRanking()
-  const s = useAppStore.getState()
-  if (!chips || !ranking || !s.summary) throw new Error('There is no ranking to export yet: click a chip to rank the others.')
-  const rows = exportRows(chips, ranking, s)
-  if (rows.length === 0) throw new Error('There are no chips to export: lower the threshold, or widen the filter.')
-  const spec = EXPORT_FORMATS[format]
-  const name = `${exportBaseName(s.localFileName ?? s.summary.fileName)}.${spec.extension}`
+export interface ExportActions {
+  /**
+   * Export the results in `format`. Call it straight from a click: the save picker (big exports)
+   * needs the click's user activation. Resolves false when the person cancelled the picker.
+   */
+  exportResults(format: ExportFormat, onProgress: (p: ExportProgress) => void): Promise<boolean>
+  /** The search, as the exported files record it. */
+  currentQuery(resultCount: number): ExportQuery
+}
 
-  let writable: FileSystemWritable | null = null
-  const picker = (window as unknown as { showSaveFilePicker?: SavePicker }).showSaveFilePicker
-  if (picker && rows.length >= STREAM_TO_FILE_ROWS) {
-    try {
-      const handle = await picker({ suggestedName: name, types: [{ description: spec.description, accept: { [spec.type]: [`.${spec.extension}`] } }] })
-      writable = await handle.createWritable()
-    } catch (err) {
-      if (err instanceof DOMException && err.name === 'AbortError') return false
-      writable = null // the picker isn't allowed here: download instead
-    }
-  }
-  const parts: BlobPart[] = []
-  const sink = async (part: string | Uint8Array) => {
-    if (writable) await writable.write(part as BlobPart)
-    else parts.push(part as BlobPart)
+export interface ExportDeps {
+  registry: Registry
+  fileExamples: FileExamples
+  /** The built-in demo's address (the dataset of a search whose link names none). */
+  demoUrl: string
+}
+
+export function createExportActions({ registry, fileExamples, demoUrl }: ExportDeps): ExportActions {
+  return { exportResults, currentQuery }
+
+
+  function currentQuery(resultCount: number): ExportQuery {
+    const s = useAppStore.getState()
+    const summary = s.summary
+    return exportQuery({
+      dataset: {
+        url: s.localFileName === null ? (s.datasetUrl ?? demoUrl) : null,
+        file: s.localFileName ?? summary?.fileName ?? null,
+        model: summary?.modelLabel ?? null,
+        family: summary?.family ?? null,
+        dims: summary?.dims ?? null,
+        sourceModel: summary?.sourceModel ?? null,
+      },
+      // The share link, from the store as it is now; a local file has none.
+      link: shareLink(s),
+      positives: s.positives,
+      negatives: s.negatives,
+      areas: s.areas,
+      fileExamples: fileExamples.queryEntries(),
+      method: s.method,
+      mode: s.mode,
+      threshold: s.threshold,
+      lossFilter: s.lossFilter,
+      resultCount,
+    })
   }
 
-  const total = rows.length
-  onProgress({ done: 0, total })
-  const query = currentQuery(total)
-  try {
-    if (format === 'parquet') {
-      await writeGeoParquet(chips, rows, query, async (bytes) => {
-        await sink(bytes)
-        await yieldToPage()
-      }, { chunkRows: CHUNK_ROWS, progress: (done) => onProgress({ done, total }) })
-    } else {
-      const pieces = format === 'geojson' ? geoJsonParts(chips, rows, query, s.areas, CHUNK_ROWS) : csvParts(chips, rows, CHUNK_ROWS)
-      let done = 0
-      let first = true
-      for (const piece of pieces) {
-        await sink(piece)
-        // The first piece is the header; each later one but the last holds CHUNK_ROWS chips.
-        if (!first) done = Math.min(total, done + CHUNK_ROWS)
-        first = false
-        onProgress({ done, total })
-        await yieldToPage()
+  async function exportResults(format: ExportFormat, onProgress: (p: ExportProgress) => void): Promise<boolean> {
+    const chips = registry.chips
+    const ranking = currentRanking(registry)
+    const s = useAppStore.getState()
+    if (!chips || !ranking || !s.summary) throw new Error('There is no ranking to export yet: click a chip to rank the others.')
+    const rows = exportRows(chips, ranking, s)
+    if (rows.length === 0) throw new Error('There are no chips to export: lower the threshold, or widen the filter.')
+    const spec = EXPORT_FORMATS[format]
+    const name = `${exportBaseName(s.localFileName ?? s.summary.fileName)}.${spec.extension}`
+
+    let writable: FileSystemWritable | null = null
+    const picker = (window as unknown as { showSaveFilePicker?: SavePicker }).showSaveFilePicker
+    if (picker && rows.length >= STREAM_TO_FILE_ROWS) {
+      try {
+        const handle = await picker({ suggestedName: name, types: [{ description: spec.description, accept: { [spec.type]: [`.${spec.extension}`] } }] })
+        writable = await handle.createWritable()
+      } catch (err) {
+        if (err instanceof DOMException && err.name === 'AbortError') return false
+        writable = null // the picker isn't allowed here: download instead
       }
     }
-  } catch (err) {
-    await writable?.abort().catch(() => {})
-    throw err
+    const parts: BlobPart[] = []
+    const sink = async (part: string | Uint8Array) => {
+      if (writable) await writable.write(part as BlobPart)
+      else parts.push(part as BlobPart)
+    }
+
+    const total = rows.length
+    onProgress({ done: 0, total })
+    const query = currentQuery(total)
+    try {
+      if (format === 'parquet') {
+        await writeGeoParquet(chips, rows, query, async (bytes) => {
+          await sink(bytes)
+          await yieldToPage()
+        }, { chunkRows: CHUNK_ROWS, progress: (done) => onProgress({ done, total }) })
+      } else {
+        const pieces = format === 'geojson' ? geoJsonParts(chips, rows, query, s.areas, CHUNK_ROWS) : csvParts(chips, rows, CHUNK_ROWS)
+        let done = 0
+        let first = true
+        for (const piece of pieces) {
+          await sink(piece)
+          // The first piece is the header; each later one but the last holds CHUNK_ROWS chips.
+          if (!first) done = Math.min(total, done + CHUNK_ROWS)
+          first = false
+          onProgress({ done, total })
+          await yieldToPage()
+        }
+      }
+    } catch (err) {
+      await writable?.abort().catch(() => {})
+      throw err
+    }
+    onProgress({ done: total, total })
+    if (writable) await writable.close()
+    else downloadBlob(name, new Blob(parts, { type: spec.type }))
+    return true
   }
-  onProgress({ done: total, total })
-  if (writable) await writable.close()
-  else downloadBlob(name, new Blob(parts, { type: spec.type }))
-  return true
 }

@@ -4,6 +4,9 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { encodeSession, type SessionSnapshot } from '../../lib/session-snapshot.ts'
 import { useAppStore } from '../../state/store.ts'
+import { createRegistry } from '../resources/registry.ts'
+import { createFileExamples } from '../actions/file-examples.ts'
+import { createLabelsActions } from '../actions/labels.ts'
 import type { SearchClient } from '../../../workers/search/client.ts'
 import type { FileSummary } from '../../lib/geoparquet/types.ts'
 
@@ -26,6 +29,9 @@ const { startAutosave, useRestoredSession, SAVE_DELAY_MS } = await import('./aut
 
 const initial = useAppStore.getState()
 const search = {} as SearchClient
+const registry = createRegistry()
+const fileExamples = createFileExamples(registry)
+const deps = { labels: createLabelsActions({ search, registry, fileExamples }), fileExamples, keep: true }
 
 function session(over: Partial<SessionSnapshot> = {}): string {
   return encodeSession({
@@ -61,7 +67,7 @@ describe('autosave', () => {
   it('brings the last search back at a bare address, and says so', async () => {
     storage.value = session()
     at('')
-    stop = await startAutosave(search)
+    stop = (await startAutosave(deps)).stop
     const s = useAppStore.getState()
     expect([s.positives, s.negatives, s.mode]).toEqual([['a', 'b'], ['c'], 'raw'])
     expect(useRestoredSession.getState()).toMatchObject({ state: 'restored', examples: 3 })
@@ -72,19 +78,19 @@ describe('autosave', () => {
   it('leaves a link with a search of its own alone (embed parameters alone are not a search)', async () => {
     storage.value = session()
     at('?positive=z')
-    stop = await startAutosave(search)
+    stop = (await startAutosave(deps)).stop
     expect(useAppStore.getState().positives).toEqual([])
     expect(useRestoredSession.getState().state).toBeNull()
     stop()
     at('?embed=1&allow=https%3A%2F%2Fhost.example')
-    stop = await startAutosave(search)
+    stop = (await startAutosave(deps)).stop
     expect(useAppStore.getState().positives).toEqual(['a', 'b'])
   })
 
   it('ignores corrupt stored data with a notice, and forgets it', async () => {
     storage.value = '{"format":"chipfinder-session","version":1,"link":42}'
     at('')
-    stop = await startAutosave(search)
+    stop = (await startAutosave(deps)).stop
     expect(useAppStore.getState().positives).toEqual([])
     expect(useAppStore.getState().notices.map((n) => n.text)).toEqual([expect.stringMatching(/saved search in this browser could not be read/)])
     expect(storage.deletes).toBe(1)
@@ -93,7 +99,7 @@ describe('autosave', () => {
   it('keeps a search on a local file waiting, unsaved over, until that file is opened again', async () => {
     storage.value = session({ localFileName: 'mine.parquet' })
     at('')
-    stop = await startAutosave(search)
+    stop = (await startAutosave(deps)).stop
     expect(useAppStore.getState().positives).toEqual([])
     expect(useRestoredSession.getState()).toMatchObject({ state: 'local', localFileName: 'mine.parquet', examples: 3 })
     // Meanwhile the demo opens and the page changes: the waiting search isn't overwritten.
@@ -115,7 +121,7 @@ describe('autosave', () => {
   it('gives the waiting search up when the person labels something else first', async () => {
     storage.value = session({ localFileName: 'mine.parquet' })
     at('')
-    stop = await startAutosave(search)
+    stop = (await startAutosave(deps)).stop
     useAppStore.getState().toggleExample('x', 'positive')
     expect(useRestoredSession.getState().state).toBeNull()
     await vi.advanceTimersByTimeAsync(SAVE_DELAY_MS * 2)
@@ -125,7 +131,7 @@ describe('autosave', () => {
 
   it('saves the search a moment after each change', async () => {
     at('')
-    stop = await startAutosave(search)
+    stop = (await startAutosave(deps)).stop
     useAppStore.getState().toggleExample('p1', 'positive')
     useAppStore.getState().setThreshold(0.5)
     expect(storage.writes).toEqual([])

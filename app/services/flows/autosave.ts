@@ -7,7 +7,6 @@
 
 import { create } from 'zustand'
 import { debounced } from '../../lib/debounce.ts'
-import type { SearchClient } from '../../../workers/search/client.ts'
 import { decodeUrlState, encodeUrlParts } from '../../lib/url-state.ts'
 import { encodeLabelsFile, parseLabelsFile } from '../../lib/labels-file.ts'
 import { addressHasSearch, encodeSession, parseSession, type SessionSnapshot } from '../../lib/session-snapshot.ts'
@@ -15,8 +14,8 @@ import { useAppStore, type AppState } from '../../state/store.ts'
 import { useFileExamples } from '../../state/file-examples.ts'
 import { KEPT_PARAMS, readUrlIntoStore, searchChanged, shareableState } from './url-sync.ts'
 import { deleteSession, readSession, writeSession } from './session-store.ts'
-import { applyLabels, fileExamplesAsLabels, setLabelsSearch } from '../actions/labels.ts'
-import { addFileExamples, clearFileExamples } from '../actions/file-examples.ts'
+import type { LabelsActions } from '../actions/labels.ts'
+import type { FileExamples } from '../actions/file-examples.ts'
 
 export const SAVE_DELAY_MS = 500
 
@@ -31,73 +30,87 @@ export const useRestoredSession = create<{
 /** Parameters that say how the page is shown, not what is searched for. */
 const PAGE_PARAMS = [...KEPT_PARAMS]
 
-function snapshot(s: AppState): SessionSnapshot {
-  const labels = fileExamplesAsLabels()
-  return {
-    savedAt: new Date().toISOString(),
-    link: encodeUrlParts(shareableState(s)),
-    localFileName: s.localFileName,
-    fileExamples: labels ? encodeLabelsFile(labels) : null,
-  }
+export interface AutosaveDeps {
+  labels: LabelsActions
+  fileExamples: FileExamples
+  /** False in an embed: it shows the search its link names and keeps nothing (someone else's page). */
+  keep: boolean
 }
 
-function restoreFileExamples(text: string | null): void {
-  const parsed = text ? parseLabelsFile(text) : null
-  if (!parsed?.ok) return
-  const { chips, space, dataset } = parsed.file
-  const fileName = dataset.file ?? 'a labels file'
-  addFileExamples(
-    chips.map((c) => ({ id: c.id, label: c.label, date: c.date, footprint: c.footprint, fileName })),
-    new Map(chips.map((c) => [c.id, c.vector])),
-    space,
-  )
-}
-
-function countExamples(session: SessionSnapshot): number {
-  const { state } = decodeUrlState(session.link.search, session.link.hash)
-  const parsed = session.fileExamples ? parseLabelsFile(session.fileExamples) : null
-  const fromFile = parsed?.ok ? parsed.file.chips.length : 0
-  return state.positives.length + state.negatives.length + state.areas.length + fromFile
-}
-
-/** Start over: the restored examples go (one step Undo takes back), the note with them. */
-export function startOver(): void {
-  const s = useAppStore.getState()
-  s.clearExamples()
-  clearFileExamples()
-  s.setThreshold(null)
-  pendingLocal = null
-  useRestoredSession.setState({ state: null, localFileName: null, examples: 0 })
-}
-
-export function dismissRestored(): void {
-  useRestoredSession.setState({ state: null })
-}
-
-/** A search on a local file, waiting for that file to be opened again. */
-let pendingLocal: SessionSnapshot | null = null
-
-function applyPendingLocal(): void {
-  const session = pendingLocal
-  const s = useAppStore.getState()
-  if (!session || s.localFileName !== session.localFileName || s.summary?.fileName !== session.localFileName) return
-  pendingLocal = null
-  const { state } = decodeUrlState(session.link.search, session.link.hash)
-  s.addExamples({ positives: state.positives, negatives: state.negatives, areas: state.areas })
-  useAppStore.setState({ mode: state.mode, method: state.method, threshold: state.threshold })
-  if (session.fileExamples) {
-    const parsed = parseLabelsFile(session.fileExamples)
-    if (parsed.ok) applyLabels(parsed.file, parsed.file.dataset.file ?? 'a labels file')
-  }
-  useRestoredSession.setState({ state: 'restored' })
+export interface Autosave {
+  /** Start over: the restored examples go (one step Undo takes back), the note with them. */
+  startOver(): void
+  /** Hide the restored-session note. */
+  dismissRestored(): void
+  stop(): void
 }
 
 /**
  * Restore the last session when the address is bare, then keep saving. Call before the dataset
  * service starts (so that the restored dataset is the one opened). Never throws.
  */
-export async function startAutosave(search: SearchClient): Promise<() => void> {
-  setLabelsSearch(search)
+export async function startAutosave({ labels, fileExamples, keep }: AutosaveDeps): Promise<Autosave> {
+  /** A search on a local file, waiting for that file to be opened again. */
+  let pendingLocal: SessionSnapshot | null = null
+
+  function snapshot(s: AppState): SessionSnapshot {
+    const labelsFile = labels.fileExamplesAsLabels()
+    return {
+      savedAt: new Date().toISOString(),
+      link: encodeUrlParts(shareableState(s)),
+      localFileName: s.localFileName,
+      fileExamples: labelsFile ? encodeLabelsFile(labelsFile) : null,
+    }
+  }
+
+  function restoreFileExamples(text: string | null): void {
+    const parsed = text ? parseLabelsFile(text) : null
+    if (!parsed?.ok) return
+    const { chips, space, dataset } = parsed.file
+    const fileName = dataset.file ?? 'a labels file'
+    fileExamples.add(
+      chips.map((c) => ({ id: c.id, label: c.label, date: c.date, footprint: c.footprint, fileName })),
+      new Map(chips.map((c) => [c.id, c.vector])),
+      space,
+    )
+  }
+
+  function countExamples(session: SessionSnapshot): number {
+    const { state } = decodeUrlState(session.link.search, session.link.hash)
+    const parsed = session.fileExamples ? parseLabelsFile(session.fileExamples) : null
+    const fromFile = parsed?.ok ? parsed.file.chips.length : 0
+    return state.positives.length + state.negatives.length + state.areas.length + fromFile
+  }
+
+  function startOver(): void {
+    const s = useAppStore.getState()
+    s.clearExamples()
+    fileExamples.clear()
+    s.setThreshold(null)
+    pendingLocal = null
+    useRestoredSession.setState({ state: null, localFileName: null, examples: 0 })
+  }
+
+  function dismissRestored(): void {
+    useRestoredSession.setState({ state: null })
+  }
+
+  function applyPendingLocal(): void {
+    const session = pendingLocal
+    const s = useAppStore.getState()
+    if (!session || s.localFileName !== session.localFileName || s.summary?.fileName !== session.localFileName) return
+    pendingLocal = null
+    const { state } = decodeUrlState(session.link.search, session.link.hash)
+    s.addExamples({ positives: state.positives, negatives: state.negatives, areas: state.areas })
+    useAppStore.setState({ mode: state.mode, method: state.method, threshold: state.threshold })
+    if (session.fileExamples) {
+      const parsed = parseLabelsFile(session.fileExamples)
+      if (parsed.ok) labels.apply(parsed.file, parsed.file.dataset.file ?? 'a labels file')
+    }
+    useRestoredSession.setState({ state: 'restored' })
+  }
+
+  if (!keep) return { startOver, dismissRestored, stop() {} }
   const notify = (level: 'info' | 'warning', text: string) => useAppStore.getState().notify(level, text)
   if (!addressHasSearch(window.location.search, window.location.hash, PAGE_PARAMS)) {
     const stored = await readSession()
@@ -140,10 +153,14 @@ export async function startAutosave(search: SearchClient): Promise<() => void> {
     if (s.version !== prev.version) save.schedule()
   })
   window.addEventListener('pagehide', save.flush)
-  return () => {
-    unsubscribe()
-    unsubscribeFile()
-    window.removeEventListener('pagehide', save.flush)
-    save.cancel()
+  return {
+    startOver,
+    dismissRestored,
+    stop() {
+      unsubscribe()
+      unsubscribeFile()
+      window.removeEventListener('pagehide', save.flush)
+      save.cancel()
+    },
   }
 }

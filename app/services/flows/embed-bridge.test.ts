@@ -1,7 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { createEmbedBridge, type BridgeDeps, type IncomingMessage } from './embed-bridge.ts'
 import { useAppStore } from '../../state/store.ts'
-import { registry } from '../resources/registry.ts'
+import { createRegistry } from '../resources/registry.ts'
+
+const registry = createRegistry()
 import { ChipCollection } from '../../lib/chip-collection.ts'
 
 const initial = useAppStore.getState()
@@ -20,6 +22,7 @@ function setup(overrides: Partial<BridgeDeps> = {}) {
   let handler: ((e: IncomingMessage) => void) | null = null
   const flyTo = vi.fn<BridgeDeps['flyTo']>(() => null)
   const stop = createEmbedBridge({
+    registry,
     allowed: [HOST],
     parent,
     parentOrigin: HOST,

@@ -18,9 +18,9 @@ import { countAtOrAbove } from '../../lib/histogram.ts'
 import { lossKeep } from '../../lib/chip-filter.ts'
 import { datasetLabel } from '../../lib/format.ts'
 import { useAppStore, type AppState } from '../../state/store.ts'
-import { currentRanking, registry } from '../resources/registry.ts'
-import { mapHandle } from '../../map/map-handle.ts'
-import { embedConfig } from '../resources/embed-mode.ts'
+import { currentRanking, type Registry } from '../resources/registry.ts'
+import type { MapHandle } from '../resources/map-handle.ts'
+import type { EmbedConfig } from '../../lib/embed/origins.ts'
 
 /** Changes come in bursts (a slider drag, a ranking after each loaded file): one event per burst. */
 const EVENT_DELAY_MS = 100
@@ -33,6 +33,7 @@ export interface IncomingMessage {
 }
 
 export interface BridgeDeps {
+  registry: Registry
   /** Origins allowed to command the embed and receive its events (validated). */
   allowed: readonly string[]
   /** The window that frames the page; null when the page isn't framed. */
@@ -46,9 +47,9 @@ export interface BridgeDeps {
 }
 
 /** The `results` event for the store's state and the registry's ranking. */
-export function resultsEvent(s: AppState): EmbedEvent {
+export function resultsEvent(registry: Registry, s: AppState): EmbedEvent {
   const chips = registry.chips
-  const ranking = currentRanking()
+  const ranking = currentRanking(registry)
   const keep = lossKeep(chips, s.lossFilter)
   const top =
     chips && ranking
@@ -97,7 +98,7 @@ function execute(command: EmbedCommand, deps: BridgeDeps): string | null {
 
 /** Start the bridge; answers a function that stops it. */
 export function createEmbedBridge(deps: BridgeDeps): () => void {
-  const { allowed, parent } = deps
+  const { allowed, parent, registry } = deps
   if (allowed.length === 0 || parent === null) return () => {}
   let target = deps.parentOrigin !== null && allowed.includes(deps.parentOrigin) ? deps.parentOrigin : null
   let lastResults = ''
@@ -116,12 +117,12 @@ export function createEmbedBridge(deps: BridgeDeps): () => void {
   const announce = (again = false) => {
     send({ type: 'ready', dataset: useAppStore.getState().datasetUrl, commands: COMMAND_TYPES })
     const s = useAppStore.getState()
-    if (currentRanking()) send(resultsEvent(s), again)
+    if (currentRanking(registry)) send(resultsEvent(registry, s), again)
     if (again) send(selectionEvent(s, null))
   }
 
   let chosen: string | null = null
-  const results = debounced(() => send(resultsEvent(useAppStore.getState())), EVENT_DELAY_MS)
+  const results = debounced(() => send(resultsEvent(registry, useAppStore.getState())), EVENT_DELAY_MS)
   const selection = debounced(() => send(selectionEvent(useAppStore.getState(), chosen)), EVENT_DELAY_MS)
   const unsubscribe = useAppStore.subscribe((s, prev) => {
     if (
@@ -177,12 +178,12 @@ function prefersReducedMotion(): boolean {
 }
 
 /** In embed mode with allowed origins, answer the host page's commands and tell it what changes. */
-export function startEmbedBridge(): () => void {
-  const config = embedConfig
+export function startEmbedBridge({ config, registry, mapHandle }: { config: EmbedConfig; registry: Registry; mapHandle: MapHandle }): () => void {
   if (!config.embed || window.parent === window) return () => {}
   // For whoever wrote the embed HTML by hand; the Embed dialog never writes a bad origin.
   if (config.problems.length > 0) console.warn(`Chipfinder embed: part of allow was ignored. ${config.problems.join(' ')}`)
   return createEmbedBridge({
+    registry,
     allowed: config.allowed,
     parent: window.parent,
     parentOrigin: reportedParentOrigin(),
@@ -192,7 +193,7 @@ export function startEmbedBridge(): () => void {
       return () => window.removeEventListener('message', onMessage)
     },
     flyTo(lon, lat, zoom) {
-      const map = mapHandle.map
+      const map = mapHandle.current()
       if (!map) return 'The map is not ready yet.'
       const options = { center: [lon, lat] as [number, number], zoom: zoom ?? map.getZoom() }
       if (prefersReducedMotion()) map.jumpTo(options)

@@ -1,5 +1,6 @@
-// Ranks the loaded chips whenever the examples (chips, and drawn areas whose vectors are ready),
-// the mode, the method or the loaded data change.
+// Ranks the loaded chips whenever the examples (chips, drawn areas whose vectors are ready, and
+// examples from a labels file), the mode, the method or the loaded data change: it reacts to the
+// store (RANKING_INPUTS), and nothing else asks it to rank.
 // One ranking runs at a time; changes that arrive meanwhile are folded into one more ranking
 // after it, so a dataset that grows file by file is re-ranked as fast as ranking allows and
 // never more.
@@ -7,8 +8,9 @@
 import { isAbortError } from '../../../workers/rpc/rpc.ts'
 import type { SearchClient } from '../../../workers/search/client.ts'
 import { useAppStore, type AppState, type DrawnArea } from '../../state/store.ts'
-import { registry } from '../resources/registry.ts'
-import { fileExampleQueries } from '../actions/file-examples.ts'
+import { anyChanged } from '../../state/search-fields.ts'
+import type { Registry } from '../resources/registry.ts'
+import type { FileExamples } from '../actions/file-examples.ts'
 import { useFileExamples } from '../../state/file-examples.ts'
 
 /** Rows the worker returns in order: enough for the list, the gallery and the map's labels. */
@@ -17,14 +19,21 @@ export const TOP_K = 1000
 /** Chips the classifier suggests labelling next (the ones it is least sure about). */
 export const SUGGESTIONS = 12
 
+/** What a ranking is made from: a change to any of these ranks again (and so do the areas' labels, below). */
+export const RANKING_INPUTS = ['positives', 'negatives', 'mode', 'method', 'areaVersion', 'datasetVersion'] as const satisfies readonly (keyof AppState)[]
+
 export interface RankingService {
-  /** Rank again soon (the data changed). */
-  request(): void
   stop(): void
 }
 
+export interface RankingDeps {
+  search: SearchClient
+  registry: Registry
+  fileExamples: FileExamples
+}
+
 /** The drawn areas whose vectors are ready for this dataset, as the worker's query vectors (copied there). */
-function areaQueries(areas: readonly DrawnArea[], epoch: number): { vector: Float32Array; label: 'positive' | 'negative' }[] {
+function areaQueries(registry: Registry, areas: readonly DrawnArea[], epoch: number): { vector: Float32Array; label: 'positive' | 'negative' }[] {
   const out: { vector: Float32Array; label: 'positive' | 'negative' }[] = []
   for (const area of areas) {
     const entry = registry.areas.get(area.id)
@@ -38,7 +47,7 @@ function labelsOf(areas: readonly DrawnArea[]): string {
   return areas.map((a) => `${a.id}:${a.label}`).join()
 }
 
-export function startRankingService(search: SearchClient): RankingService {
+export function startRankingService({ search, registry, fileExamples }: RankingDeps): RankingService {
   const store = useAppStore
   let running = false
   let again = false
@@ -57,7 +66,7 @@ export function startRankingService(search: SearchClient): RankingService {
     const pos = rows(positives)
     const epoch = registry.epoch
     // Drawn areas' vectors, and examples from a labels file (when their model matches the dataset's).
-    const queries = [...areaQueries(areas, epoch), ...fileExampleQueries()]
+    const queries = [...areaQueries(registry, areas, epoch), ...fileExamples.queries()]
     if (pos.length === 0 && !queries.some((q) => q.label === 'positive')) return clear()
     store.setState({ rankingStatus: 'ranking' })
     try {
@@ -90,22 +99,13 @@ export function startRankingService(search: SearchClient): RankingService {
   }
 
   const unsubscribe = store.subscribe((s: AppState, prev: AppState) => {
-    if (
-      s.positives !== prev.positives ||
-      s.negatives !== prev.negatives ||
-      s.mode !== prev.mode ||
-      s.method !== prev.method ||
-      s.areaVersion !== prev.areaVersion ||
-      (s.areas !== prev.areas && labelsOf(s.areas) !== labelsOf(prev.areas))
-    )
-      request()
+    if (anyChanged(RANKING_INPUTS, s, prev) || (s.areas !== prev.areas && labelsOf(s.areas) !== labelsOf(prev.areas))) request()
   })
   const unsubscribeFile = useFileExamples.subscribe((s, prev) => {
     if (s.version !== prev.version) request()
   })
 
   return {
-    request,
     stop() {
       unsubscribe()
       unsubscribeFile()

@@ -1,10 +1,11 @@
 // The page URL as a view of the shareable state: read once at start, then written back with
 // replaceState, debounced (browsers throttle history calls) and only when it really changed.
 
-import { decodeUrlState, encodeUrlParts, roundThreshold, type UrlState } from '../../lib/url-state.ts'
+import { decodeUrlState, encodeUrlParts, type UrlState } from '../../lib/url-state.ts'
 import { debounced } from '../../lib/debounce.ts'
 import { EMBED_PARAMS } from '../../lib/embed/origins.ts'
-import { DEFAULT_RESULT_COUNT, useAppStore, type AppState } from '../../state/store.ts'
+import { useAppStore, type AppState } from '../../state/store.ts'
+import { anyChanged, SEARCH_KEYS, searchOf, storeFieldsOf } from '../../state/search-fields.ts'
 
 const WRITE_DELAY_MS = 250
 
@@ -20,43 +21,14 @@ export function keptParams(search: string): string {
   return out
 }
 
+/** What a link shares of the store's state (app/state/search-fields.ts lists the fields). */
 export function shareableState(s: AppState): UrlState {
-  const view = s.mapView ?? s.linkView
-  return {
-    ...(s.resultCount !== DEFAULT_RESULT_COUNT && { resultCount: s.resultCount }),
-    ...(view && { view }),
-    ...(s.lossFilter && { lossFilter: s.lossFilter }),
-    dataset: s.datasetUrl,
-    positives: s.positives,
-    negatives: s.negatives,
-    mode: s.mode,
-    method: s.method,
-    threshold: s.threshold === null ? null : roundThreshold(s.threshold),
-    basemap: s.basemap,
-    // Ids are not shared: a link's areas are numbered a1, a2, … in order when it is opened.
-    areas: s.areas.map(({ id: _id, ...area }) => area),
-    model: s.datasetModel.modelId,
-    stac: s.datasetModel.stac,
-  }
+  return searchOf(s)
 }
 
-/** Whether anything a link shares (shareableState), or the local file that keeps it from being shared, changed. */
+/** Whether anything a link shares, or the local file that keeps it from being shared, changed. */
 export function searchChanged(s: AppState, prev: AppState): boolean {
-  return (
-    s.datasetUrl !== prev.datasetUrl ||
-    s.positives !== prev.positives ||
-    s.negatives !== prev.negatives ||
-    s.mode !== prev.mode ||
-    s.method !== prev.method ||
-    s.threshold !== prev.threshold ||
-    s.basemap !== prev.basemap ||
-    s.areas !== prev.areas ||
-    s.datasetModel !== prev.datasetModel ||
-    s.resultCount !== prev.resultCount ||
-    s.mapView !== prev.mapView ||
-    s.lossFilter !== prev.lossFilter ||
-    s.localFileName !== prev.localFileName
-  )
+  return anyChanged(SEARCH_KEYS, s, prev) || s.localFileName !== prev.localFileName
 }
 
 /**
@@ -67,19 +39,7 @@ export function searchChanged(s: AppState, prev: AppState): boolean {
 export function readUrlIntoStore(search: string, hash = '', from: 'link' | 'saved' = 'link'): void {
   const { state, problems } = decodeUrlState(search, hash)
   useAppStore.setState({
-    datasetUrl: state.dataset,
-    positives: state.positives,
-    negatives: state.negatives,
-    mode: state.mode,
-    method: state.method,
-    threshold: state.threshold,
-    basemap: state.basemap,
-    areas: state.areas.map((area, i) => ({ ...area, id: `a${i + 1}` })),
-    datasetModel: { modelId: state.model, stac: state.stac },
-    resultCount: state.resultCount ?? DEFAULT_RESULT_COUNT,
-    linkView: state.view ?? null,
-    mapView: state.view ?? null,
-    lossFilter: state.lossFilter ?? null,
+    ...storeFieldsOf(state),
     sharedOpen:
       from === 'link' && state.positives.length + state.negatives.length + state.areas.length > 0
         ? { examples: state.positives.length + state.negatives.length, areas: state.areas.length }

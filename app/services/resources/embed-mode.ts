@@ -1,10 +1,9 @@
-// Whether the page is an embed (`embed=1`), and which host origins it talks to: read once from
-// the address the page was opened with (app/lib/embed/origins.ts documents the parameters).
+// The addresses an embed links to. Whether the page is an embed at all (`embed=1`, and the host
+// origins it talks to) is read once by the composition root (services.embed; app/lib/embed/
+// origins.ts documents the parameters).
 
 import { shareLink } from '../flows/url-sync.ts'
-import { readEmbedConfig, withoutEmbedParams, type EmbedConfig } from '../../lib/embed/origins.ts'
-
-export const embedConfig: EmbedConfig = readEmbedConfig(typeof window === 'undefined' ? '' : window.location.search)
+import { withoutEmbedParams } from '../../lib/embed/origins.ts'
 
 /** The full app with the current search: its share link (the address without the embed parameters). */
 export function fullAppHref(): string {

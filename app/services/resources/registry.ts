@@ -33,7 +33,12 @@ export interface AreaVectorEntry {
   preview?: { width: number; height: number; rgba: Uint8ClampedArray }
 }
 
-export const registry: {
+/**
+ * The big tables of one running app. Made once by the composition root (app/compose.ts) and
+ * handed to the services that write it and, through the services context, to the map and
+ * panels that read it.
+ */
+export interface Registry {
   /** Bumped each time another dataset is opened; stale answers carry an older one. */
   epoch: number
   chips: ChipCollection | null
@@ -41,16 +46,16 @@ export const registry: {
   ranking: CurrentRanking | null
   /** Drawn areas' vectors by area id; the store's areaVersion says when they changed. */
   areas: Map<string, AreaVectorEntry>
-} = {
-  epoch: 0,
-  chips: null,
-  files: [],
-  ranking: null,
-  areas: new Map(),
+  /** Vectors of the examples from a labels file, by chip id (raw, in their dataset's space). */
+  fileExampleVectors: Map<string, Float32Array>
+}
+
+export function createRegistry(): Registry {
+  return { epoch: 0, chips: null, files: [], ranking: null, areas: new Map(), fileExampleVectors: new Map() }
 }
 
 /** The ranking, if it belongs to the loaded dataset. */
-export function currentRanking(): CurrentRanking | null {
+export function currentRanking(registry: Registry): CurrentRanking | null {
   const r = registry.ranking
   return r && r.epoch === registry.epoch ? r : null
 }

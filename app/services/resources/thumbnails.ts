@@ -176,15 +176,12 @@ function composeOnCanvas(plan: ThumbnailPlan, images: (TileImage | null)[]): Can
   return canvas
 }
 
-let shared: ThumbnailLoader | null = null
-
-/** The page's loader, with the browser's fetch, image decoder and canvas. */
-export function thumbnailLoader(): ThumbnailLoader {
-  shared ??= createThumbnailLoader({
+/** The page's loader, with the browser's fetch, image decoder and canvas (the composition root makes one). */
+export function createBrowserThumbnailLoader(): ThumbnailLoader {
+  return createThumbnailLoader({
     fetch: (url, init) => fetch(url, init),
     decode: (blob) => createImageBitmap(blob),
     compose: composeOnCanvas,
     now: () => performance.now(),
   })
-  return shared
 }

@@ -8,7 +8,7 @@
 // as its embeddings), else the last four months; the scene picked is remembered on the area, so a
 // shared link reproduces the same vector. Errors keep their wording for people.
 
-import { getEncoderClient, type BackendChoice, type EncoderClient } from '../../../../workers/encoder/client.ts'
+import type { BackendChoice, EncoderClient } from '../../../../workers/encoder/client.ts'
 import type { DrawnArea } from '../../../lib/areas/area.ts'
 import { embedAreaFromImagery, type AreaGeometry, type LonLat } from '../../../lib/imagery/pipeline.ts'
 import { useAppStore } from '../../../state/store.ts'
@@ -41,14 +41,15 @@ export function backendLabel(backend: 'webgpu' | 'wasm', threads: number): strin
 }
 
 export interface EncoderEmbedderOptions {
-  client?: () => EncoderClient
+  /** The page's encoder worker (the composition root starts it on first use). */
+  client: () => EncoderClient
   /** Which backend to ask for (the person's choice). */
   backend?: () => BackendChoice
   now?: () => number
 }
 
-export function encoderEmbedder(opts: EncoderEmbedderOptions = {}): AreaEmbedder {
-  const client = opts.client ?? getEncoderClient
+export function encoderEmbedder(opts: EncoderEmbedderOptions): AreaEmbedder {
+  const client = opts.client
   const backendChoice = opts.backend ?? (() => useAppStore.getState().encoderBackend)
   return async (area, { signal, progress, remember }) => {
     const choice = areaModeChoice()

@@ -3,8 +3,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { createInProcessSearchClient } from '../../../../workers/search/client.ts'
 import { ChipCollection } from '../../../lib/chip-collection.ts'
 import { useAppStore } from '../../../state/store.ts'
-import { registry } from '../../resources/registry.ts'
-import { CANCELLED_MESSAGE, NO_CHIPS_MESSAGE, setEncoderEmbedder, startAreaService, type AreaService } from './area-service.ts'
+import { createRegistry } from '../../resources/registry.ts'
+import { CANCELLED_MESSAGE, NO_CHIPS_MESSAGE, startAreaService, type AreaEmbedder, type AreaService } from './area-service.ts'
 
 const mode = vi.hoisted(() => ({ value: 'stored' as 'stored' | 'encoder' }))
 vi.mock('./area-mode.ts', () => ({ areaModeFor: () => mode.value }))
@@ -26,6 +26,9 @@ async function until(check: () => boolean): Promise<void> {
   expect(check()).toBe(true)
 }
 
+const registry = createRegistry()
+/** What the service's encoder does in a test (the composition root hands it the real one). */
+let encoder: AreaEmbedder | null = null
 let service: AreaService
 beforeEach(async () => {
   useAppStore.setState(initial, true)
@@ -40,11 +43,11 @@ beforeEach(async () => {
   registry.areas.clear()
   await search.call('reset', { epoch: 1 })
   await search.call('addSegment', { epoch: 1, embeddings: data.slice(), count: 4, dims })
-  service = startAreaService(search)
+  service = startAreaService({ search, registry, encoder: (area, ctx) => encoder!(area, ctx) })
 })
 afterEach(() => {
   service.stop()
-  setEncoderEmbedder(null)
+  encoder = null
 })
 
 describe('area service', () => {
@@ -77,7 +80,7 @@ describe('area service', () => {
   it('encoder mode: progress, remember without restarting, cancel', async () => {
     mode.value = 'encoder'
     let calls = 0
-    setEncoderEmbedder(async (area, ctx) => {
+    encoder = async (area, ctx) => {
       calls++
       ctx.progress({ step: 'model', label: 'Downloading the model', loaded: 5, total: 10 })
       ctx.remember({ scene: 'S2A_TEST', dates: { from: '2024-01-01', to: '2024-02-01' } })
@@ -86,7 +89,7 @@ describe('area service', () => {
         if (area.label === 'positive') setTimeout(resolve, 20)
       })
       return { vector: new Float32Array(dims).fill(1), info: { chips: 3, backend: 'wasm', notes: [] } }
-    })
+    }
     const a = state().addArea({ label: 'positive', shape: 'rectangle', ring: rect(0, 0.01) })
     expect(state().areaStatus[a]!.step!.label).toBe('Downloading the model')
     await until(() => state().areaStatus[a]?.state === 'ready')

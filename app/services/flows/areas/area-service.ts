@@ -2,7 +2,7 @@
 // - stored-vector mode (any dataset): the mean of the loaded chips under the area, weighted by
 //   how much of each it covers (app/lib/areas/overlap.ts), computed by the search worker, which
 //   owns the embeddings (meanOfRows);
-// - encoder mode: the embedder the encoder wiring registers with setEncoderEmbedder.
+// - encoder mode: the embedder the composition root hands it (area-encoder.ts).
 // One job per area, each with its own AbortController: removing an area, pressing its Cancel,
 // or changing what its vector depends on (outline, dates, scene, dataset) aborts it. Progress
 // and errors go to the store's areaStatus; vectors to registry.areas, then areaVersion++ (the
@@ -14,7 +14,7 @@ import type { DrawnArea } from '../../../lib/areas/area.ts'
 import { coveredChips } from '../../../lib/areas/overlap.ts'
 import { useAppStore, type AppState, type AreaStatus, type AreaStep } from '../../../state/store.ts'
 import { areaModeFor } from './area-mode.ts'
-import { registry, type AreaVectorEntry } from '../../resources/registry.ts'
+import type { AreaVectorEntry, Registry } from '../../resources/registry.ts'
 
 export interface AreaVector {
   /** Raw, in the dataset's space. */
@@ -43,17 +43,8 @@ export type AreaEmbedder = (area: DrawnArea, ctx: AreaEmbedContext) => Promise<A
 export const NO_CHIPS_MESSAGE = 'No loaded chips under this area: zoom in so its files load, or draw where chips are.'
 export const CANCELLED_MESSAGE = 'Cancelled. Press Retry to make this area’s vector, or remove it.'
 
-let encoderEmbedder: AreaEmbedder | null = null
-let onEmbedderChange: (() => void) | null = null
-
-/** Register the embedder for encoder mode (the areas waiting for it start). */
-export function setEncoderEmbedder(fn: AreaEmbedder | null): void {
-  encoderEmbedder = fn
-  onEmbedderChange?.()
-}
-
 /** Stored-vector mode: the overlap-weighted mean of the loaded chips under the area. */
-export function storedEmbedder(search: SearchClient): AreaEmbedder {
+export function storedEmbedder(search: SearchClient, registry: Registry): AreaEmbedder {
   return async (area, { signal, progress }) => {
     const chips = registry.chips
     const epoch = registry.epoch
@@ -97,21 +88,16 @@ function sameRows(a: Uint32Array | undefined, b: Uint32Array | undefined): boole
 /** How long to wait after a file arrives before redoing stored-mode areas (files come in bursts). */
 const RELOAD_DELAY_MS = 200
 
-let running: AreaService | null = null
-
-/** Stop making an area's vector (the card's Cancel). */
-export function cancelArea(id: string): void {
-  running?.cancel(id)
+export interface AreaServiceDeps {
+  search: SearchClient
+  registry: Registry
+  /** Encoder mode's embedder; null where the app has none (areas then wait in encoder mode). */
+  encoder: AreaEmbedder | null
 }
 
-/** Make an area's vector again (the card's Retry). */
-export function retryArea(id: string): void {
-  running?.retry(id)
-}
-
-export function startAreaService(search: SearchClient): AreaService {
+export function startAreaService({ search, registry, encoder }: AreaServiceDeps): AreaService {
   const store = useAppStore
-  const stored = storedEmbedder(search)
+  const stored = storedEmbedder(search, registry)
   const jobs = new Map<string, Job>()
   /** The key each area's current vector (or error) was made from. */
   const done = new Map<string, string>()
@@ -126,7 +112,7 @@ export function startAreaService(search: SearchClient): AreaService {
 
   function start(area: DrawnArea, key: string, mode: 'stored' | 'encoder', quiet: boolean): void {
     jobs.get(area.id)?.controller.abort()
-    const embed = mode === 'stored' ? stored : encoderEmbedder
+    const embed = mode === 'stored' ? stored : encoder
     if (!embed) {
       status(area.id, { state: 'working', mode, step: { step: 'wait', label: 'Waiting for the encoder to be ready' } })
       return
@@ -237,10 +223,9 @@ export function startAreaService(search: SearchClient): AreaService {
     }
     if (s.areas !== prev.areas) sync('areas')
   })
-  onEmbedderChange = () => sync('areas')
   sync('areas')
 
-  running = {
+  return {
     cancel(id) {
       const job = jobs.get(id)
       if (!job) return
@@ -256,12 +241,9 @@ export function startAreaService(search: SearchClient): AreaService {
     },
     stop() {
       unsubscribe()
-      onEmbedderChange = null
       if (reloadTimer !== null) clearTimeout(reloadTimer)
       for (const job of jobs.values()) job.controller.abort()
       jobs.clear()
-      running = null
     },
   }
-  return running
 }
