@@ -6,7 +6,7 @@ import type { Frame, Page } from '@playwright/test'
 import { test, expect } from './support/test'
 import { DEMO_LABEL } from './support/app-page'
 import { APP_URL, DATA_URL, NO_CORS_DATA_URL, dataUrls } from './support/servers'
-import type {} from '../app/services/test-api.ts'
+import type {} from '../app/testing/test-api.ts'
 
 const POSITIVE = '03WVN_20220610_0200'
 const OTHER = '03WVN_20220610_0100'

@@ -6,7 +6,7 @@
 import { test, expect } from './support/test'
 import { AppPage } from './support/app-page'
 import type { Page } from '@playwright/test'
-import type { EncoderSelfTest } from '../app/services/test-api.ts'
+import type { EncoderSelfTest } from '../app/testing/test-api.ts'
 import { APP_URL } from './support/servers'
 
 const MODEL_BYTES = 444_336

@@ -1,7 +1,7 @@
 // The core loop on the real Clay v0 sample: click examples on the map, read the ranking.
 import { test, expect } from './support/test'
 import { AppPage, DEMO_LABEL } from './support/app-page'
-import type {} from '../app/services/test-api.ts'
+import type {} from '../app/testing/test-api.ts'
 import { colourDistance } from './support/pixels'
 
 const POSITIVE = '03WVN_20220610_0200'

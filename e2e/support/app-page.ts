@@ -2,7 +2,7 @@
 import { expect, type Locator, type Page } from '@playwright/test'
 import { decodePng, type Rgba } from './pixels'
 // Brings in the type of window.__chipfinder, the app's read-only test API.
-import type {} from '../../app/services/test-api.ts'
+import type {} from '../../app/testing/test-api.ts'
 
 /** The real sample's label, as the app must show it. */
 export const DEMO_LABEL = '417 chips · Clay v0 · 768-d · 2022-06-10'

@@ -74,10 +74,9 @@ export class EncoderClient {
     return this.rpc.call('run', { feeds, outputName }, opts.signal ? { signal: opts.signal } : {}).then(unwrap, rethrow)
   }
 
-  /** Stop the worker and free its session; getEncoderClient() then starts a new one. */
+  /** Stop the worker and free its session. */
   dispose(): void {
     this.rpc.terminate()
-    if (shared === this) shared = null
   }
 }
 
@@ -94,12 +93,4 @@ export function createEncoderClient(): EncoderClient {
       transferEncoderParams,
     ),
   )
-}
-
-let shared: EncoderClient | null = null
-
-/** The page's one encoder worker, started on first use. */
-export function getEncoderClient(): EncoderClient {
-  shared ??= createEncoderClient()
-  return shared
 }
