@@ -18,7 +18,7 @@
 
 import { APP_NAME, APP_VERSION } from './app-info.ts'
 import { areaProblem, AREA_LIMITS, type DrawnArea } from './areas/area.ts'
-import { isChipId } from './url-state.ts'
+import { isChipId } from './vocabulary.ts'
 
 export const LABELS_FORMAT = 'chipfinder-labels'
 export const LABELS_VERSION = 1

@@ -4,7 +4,8 @@
 import { decodeUrlState, encodeUrlParts, roundThreshold, type UrlState } from '../lib/url-state.ts'
 import { debounced } from '../lib/debounce.ts'
 import { EMBED_PARAMS } from '../lib/embed/origins.ts'
-import { DEFAULT_RESULT_COUNT, useAppStore, type AppState } from '../state/store.ts'
+import { useAppStore, type AppState } from '../state/store.ts'
+import { DEFAULT_RESULT_COUNT } from '../lib/vocabulary.ts'
 
 const WRITE_DELAY_MS = 250
 

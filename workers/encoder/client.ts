@@ -3,12 +3,12 @@
 
 import { EncoderError, encoderAborted } from '../../app/lib/encoder/encoder-error.ts'
 import { inProcessClient, isAbortError, RpcClient, workerClient } from '../rpc/rpc.ts'
+import type { BackendChoice } from '../../app/lib/vocabulary.ts'
 import { browserEncoderEnvironment } from './browser-env.ts'
 import { createEncoderHandlers, type EncoderEnvironment } from './handlers.ts'
 import {
   transferEncoderParams,
   transferEncoderResult,
-  type BackendChoice,
   type EncoderLoadResult,
   type EncoderProtocol,
   type EncoderRunResult,
@@ -20,7 +20,7 @@ import {
 } from './protocol.ts'
 
 export { EncoderError, isEncoderError, type EncoderErrorKind } from '../../app/lib/encoder/encoder-error.ts'
-export type { Backend, BackendChoice, EncoderLoadResult, EncoderRunResult, ModelSource, Tensor, WebGpuFailure } from './protocol.ts'
+export type { Backend, EncoderLoadResult, EncoderRunResult, ModelSource, Tensor, WebGpuFailure } from './protocol.ts'
 
 export interface LoadOptions {
   signal?: AbortSignal

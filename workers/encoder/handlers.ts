@@ -6,10 +6,10 @@
 import type * as OrtModule from 'onnxruntime-web'
 import { EncoderError, encoderAborted } from '../../app/lib/encoder/encoder-error.ts'
 import { fetchModel as defaultFetchModel, type FetchModelOptions, type FetchedModel } from '../../app/lib/encoder/model-fetch.ts'
+import type { BackendChoice } from '../../app/lib/vocabulary.ts'
 import type { Handlers } from '../rpc/rpc.ts'
 import type {
   Backend,
-  BackendChoice,
   EncoderLoadResult,
   EncoderProtocol,
   EncoderRunResult,

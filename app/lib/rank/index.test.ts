@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { readEmbeddings } from '../geoparquet/read-embeddings.ts'
 import { mulberry32 } from '../../../scripts/lib/prng.mjs'
-import { SearchIndex, type RankRequest } from '../rank.ts'
+import { SearchIndex, type RankRequest } from './index.ts'
 import { plantedClusters, recall, referenceScores, referenceTop, type Dense, type Reference } from './test-data.ts'
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url))
