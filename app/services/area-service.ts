@@ -8,7 +8,7 @@
 // and errors go to the store's areaStatus; vectors to registry.areas, then areaVersion++ (the
 // ranking service ranks again). A failure loses nothing else: the area stays, with its message.
 
-import { isAbortError } from '../../workers/rpc/rpc.ts'
+import { isAbortError } from '../lib/errors.ts'
 import type { SearchClient } from '../../workers/search/client.ts'
 import type { DrawnArea } from '../lib/areas/area.ts'
 import { coveredChips } from '../lib/areas/overlap.ts'

@@ -4,7 +4,7 @@
 // after it, so a dataset that grows file by file is re-ranked as fast as ranking allows and
 // never more.
 
-import { isAbortError } from '../../workers/rpc/rpc.ts'
+import { isAbortError } from '../lib/errors.ts'
 import type { SearchClient } from '../../workers/search/client.ts'
 import { useAppStore, type AppState, type DrawnArea } from '../state/store.ts'
 import { registry } from './registry.ts'

@@ -4,7 +4,7 @@
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { DatasetError } from '../geoparquet/types.ts'
+import { DatasetError } from '../errors.ts'
 import { decodeXmlEntities, isSafeKey, listObjects, parseS3Url, parseXml, type ListPage } from './s3-list.ts'
 import { datasetErrorOf, startTestServer, type TestServer } from '../testing/http.ts'
 

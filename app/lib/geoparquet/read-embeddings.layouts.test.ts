@@ -8,7 +8,8 @@ import { fileURLToPath } from 'node:url'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { readEmbeddings } from './read-embeddings.ts'
 import * as layouts from '../testing/layouts.ts'
-import { DatasetError, type EmbeddingTable } from './types.ts'
+import { DatasetError } from '../errors.ts'
+import type { EmbeddingTable } from './types.ts'
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url))
 const fixturesDir = process.env.CHIPFINDER_FIXTURES ?? path.resolve(repoRoot, '../shared/fixtures')

@@ -2,7 +2,7 @@
 // bench/ and scripts/, never by the app).
 import { createServer, type RequestListener, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { DatasetError } from '../geoparquet/types.ts'
+import { DatasetError } from '../errors.ts'
 
 /** The DatasetError a promise rejects with; fails the test if it resolves or throws anything else. */
 export async function datasetErrorOf(p: Promise<unknown>): Promise<DatasetError> {
