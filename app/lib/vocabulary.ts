@@ -4,6 +4,12 @@
 // worker protocols (workers/*/protocol.ts) and the UI all take them from here, so a new method or
 // basemap is added in one place. Pure data and checks: this module imports nothing.
 
+// ── Examples ─────────────────────────────────────────────────────────────────────────────────
+
+/** What an example says: more like this (positive) or not like this (negative). */
+export const EXAMPLE_LABELS = ['positive', 'negative'] as const
+export type ExampleLabel = (typeof EXAMPLE_LABELS)[number]
+
 // ── Ranking ──────────────────────────────────────────────────────────────────────────────────
 
 /** centred: compare x − μ (μ the mean of every loaded row); raw: compare x as stored. */

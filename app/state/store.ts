@@ -16,11 +16,12 @@ import {
   DEFAULT_SCORE_MODE,
   type BackendChoice,
   type BasemapId,
+  type ExampleLabel,
   type RankMethod,
   type ScoreMode,
 } from '../lib/vocabulary.ts'
 import { applyAreaChanges, applyChanges, MAX_HISTORY, stepBetween, type LabelStep } from './label-history.ts'
-import type { DrawnArea } from '../lib/areas/area.ts'
+import type { AreaShape, DrawnArea } from '../lib/areas/area.ts'
 
 export type { DrawnArea } from '../lib/areas/area.ts'
 
@@ -125,7 +126,7 @@ export interface ExamplesSlice {
   /** Areas drawn on the map as examples, in the order drawn. Their vectors live in registry.areas. */
   areas: DrawnArea[]
   /** What a plain click (or a drawn area) marks; the visible toggle for touch screens, where there is no shift key. */
-  labelMode: 'positive' | 'negative'
+  labelMode: ExampleLabel
   /** Labelling steps that can be undone, oldest first (at most MAX_HISTORY). */
   undoSteps: LabelStep[]
   /** Undone steps that can be redone, the next one last; a new step forgets them. */
@@ -138,7 +139,7 @@ export interface AreasSlice {
   /** Bumped whenever an area's vector in registry.areas changes (or is dropped). */
   areaVersion: number
   /** The drawing tool in use on the map; null when the map is in its usual click-to-label mode. */
-  drawMode: 'rectangle' | 'polygon' | 'point' | null
+  drawMode: AreaShape | null
   /** Where the encoder runs (encoder mode): WebGPU where the browser has it ('auto'), or the one the person picked. */
   encoderBackend: BackendChoice
   /** Area whose card is under the pointer (its chips are outlined on the map). */
@@ -190,7 +191,7 @@ export interface ViewSlice {
 export interface Actions {
   setDatasetUrl(url: string | null): void
   /** Mark a chip as an example, or remove it if it already is one (a step that can be undone). */
-  toggleExample(id: string, as: 'positive' | 'negative'): void
+  toggleExample(id: string, as: ExampleLabel): void
   /** Remove a chip from the examples (a step that can be undone). */
   removeExample(id: string): void
   /** Remove every example (one step that can be undone). */
@@ -204,7 +205,7 @@ export interface Actions {
   /** Remove an area from the examples (a step that can be undone). */
   removeArea(id: string): void
   /** Use an area as a positive or a negative example (a step that can be undone). */
-  setAreaLabel(id: string, label: 'positive' | 'negative'): void
+  setAreaLabel(id: string, label: ExampleLabel): void
   /** Change the imagery date window of an area (encoder mode); not an undo step. */
   setAreaDates(id: string, dates: { from: string; to: string } | undefined): void
   /** Choose the imagery scene of an area (encoder mode); not an undo step. */
@@ -223,7 +224,7 @@ export interface Actions {
   undo(): void
   /** Do again the last step taken back. */
   redo(): void
-  setLabelMode(mode: 'positive' | 'negative'): void
+  setLabelMode(mode: ExampleLabel): void
   setMode(mode: ScoreMode): void
   /** Change the ranking method; a threshold set on the old method's scores is dropped. */
   setMethod(method: RankMethod): void

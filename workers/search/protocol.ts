@@ -3,7 +3,7 @@
 
 // The ranking methods, score modes and precisions are the app's vocabulary (app/lib/vocabulary.ts).
 
-import type { KernelKind, Precision, RankMethod, ScanPrecision, ScoreMode } from '../../app/lib/vocabulary.ts'
+import type { ExampleLabel, KernelKind, Precision, RankMethod, ScanPrecision, ScoreMode } from '../../app/lib/vocabulary.ts'
 
 export interface AddSegmentParams {
   /** The dataset this segment belongs to; a segment for an older dataset is refused. */
@@ -23,7 +23,7 @@ export interface RankParams {
    * Examples given as vectors (drawn areas), raw, in the dataset's space: each counts like one
    * more labelled row. A vector whose length is not the dataset's is refused with a message.
    */
-  queries?: { vector: Float32Array; label: 'positive' | 'negative' }[]
+  queries?: { vector: Float32Array; label: ExampleLabel }[]
   mode: ScoreMode
   method: RankMethod
   precision: Precision

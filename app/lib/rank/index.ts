@@ -13,7 +13,7 @@
 // float32 kernel, then the same way. docs/architecture.md ("Ranking") has the whole story.
 
 import { backgroundCount, backgroundRows, backgroundSeed, sigmoid, trainLogistic, type LogisticModel } from '../classifier.ts'
-import type { KernelKind, Precision, RankMethod, ScanPrecision, ScoreMode } from '../vocabulary.ts'
+import type { ExampleLabel, KernelKind, Precision, RankMethod, ScanPrecision, ScoreMode } from '../vocabulary.ts'
 import { cosineExact, linearExact, maxExact } from './exact.ts'
 import { bestRows, candidatesAbove, candidatesNearZero, type Bounds } from './select.ts'
 import { createRowStore, JsRowStore, U32, type RowStore, type StoreOptions } from './store.ts'
@@ -21,7 +21,7 @@ import { createRowStore, JsRowStore, U32, type RowStore, type StoreOptions } fro
 /** A query given as a vector (a drawn area's), raw, in the dataset's space. */
 export interface QueryVector {
   vector: Float32Array
-  label: 'positive' | 'negative'
+  label: ExampleLabel
 }
 
 export interface RankRequest {
