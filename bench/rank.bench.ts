@@ -18,8 +18,8 @@
 // with other work disturbs much less than separate medians.
 // GB/s = bytes the scan reads (float32 rows, int8 codes or sign bits) / seconds.
 import { afterAll, describe, it } from 'vitest'
-import { SearchIndex, type RankRequest } from '../app/lib/rank.ts'
-import { gaussian, recall } from '../app/lib/rank/test-data.ts'
+import { SearchIndex, type RankRequest } from '../app/lib/rank/index.ts'
+import { gaussian, recall } from '../app/lib/testing/rank-data.ts'
 import { createInProcessSearchClient } from '../workers/search/client.ts'
 import type { RankParams } from '../workers/search/protocol.ts'
 import { medianMs, mergeResults, pairedMs, record } from './harness.ts'

@@ -7,7 +7,7 @@ import { afterAll, describe, it } from 'vitest'
 import { parquetReadObjects } from 'hyparquet'
 import { compressors } from 'hyparquet-compressors'
 import { readEmbeddings } from '../app/lib/geoparquet/read-embeddings.ts'
-import { SearchIndex } from '../app/lib/rank.ts'
+import { SearchIndex } from '../app/lib/rank/index.ts'
 import { medianMs, mergeResults, record } from './harness.ts'
 
 const FIXTURES = process.env.CHIPFINDER_FIXTURES ?? path.resolve(import.meta.dirname, '../../shared/fixtures')

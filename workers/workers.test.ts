@@ -8,8 +8,9 @@ import { createInProcessSearchClient, type SearchClient } from './search/client.
 import { createSearchHandlers } from './search/handlers.ts'
 import { transferSearchParams, transferSearchResult, type RankParams, type SearchProtocol } from './search/protocol.ts'
 import { createInProcessDecodePool } from './decode/pool.ts'
-import { inProcessClient, WorkerError } from './rpc/rpc.ts'
-import { referenceScores as exactReference, referenceTop } from '../app/lib/rank/test-data.ts'
+import { WorkerError } from '../app/lib/errors.ts'
+import { inProcessClient } from './rpc/rpc.ts'
+import { referenceScores as exactReference, referenceTop } from '../app/lib/testing/rank-data.ts'
 import { readFile } from 'node:fs/promises'
 import { readEmbeddings } from '../app/lib/geoparquet/read-embeddings.ts'
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { backgroundCount, backgroundRows, backgroundSeed, sigmoid, trainLogistic } from './classifier.ts'
-import { gaussian } from './rank/test-data.ts'
+import { gaussian } from './testing/rank-data.ts'
 
 function unit(v: Float64Array): Float64Array {
   const n = Math.hypot(...v)

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import type { ChipAttributes } from './chips.ts'
 import { ChipCollection } from './chip-collection.ts'
 import { csvParts, geoJsonParts, rankedRows, toCsv, toGeoJson } from './export.ts'
-import { rankOrder } from './rank.ts'
+import { rankOrder } from './testing/rank-data.ts'
 
 const attributes: ChipAttributes = {
   ids: ['a', '=HYPERLINK("x")', 'c,"quoted"'],

@@ -18,7 +18,7 @@
 
 import { APP_NAME, APP_VERSION } from './app-info.ts'
 import { areaProblem, AREA_LIMITS, type DrawnArea } from './areas/area.ts'
-import { isChipId } from './url-state.ts'
+import { isChipId, type ExampleLabel } from './vocabulary.ts'
 
 export const LABELS_FORMAT = 'chipfinder-labels'
 export const LABELS_VERSION = 1
@@ -36,8 +36,6 @@ export const LABELS_LIMITS = {
   footprintVertices: 200,
 } as const
 
-export type Label = 'positive' | 'negative'
-
 export interface LabelsSpace {
   /** Human label of the model ("Clay v0"). */
   model: string | null
@@ -50,7 +48,7 @@ export interface LabelsSpace {
 
 export interface LabelledChip {
   id: string
-  label: Label
+  label: ExampleLabel
   footprint: [number, number][] | null
   date: string | null
   vector: Float32Array
@@ -144,7 +142,7 @@ function vectorOf(v: unknown, dims: number, what: string): Float32Array {
   return vec
 }
 
-const label = (v: unknown, what: string): Label => {
+const label = (v: unknown, what: string): ExampleLabel => {
   if (v !== 'positive' && v !== 'negative') throw new Refusal(`${what} is neither "positive" nor "negative".`)
   return v
 }

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest'
 import {
-  BASEMAPS,
   DEFAULT_URL_STATE,
   decodeUrlState,
   encodeUrlParts,
@@ -8,7 +7,6 @@ import {
   joinCompactIdList,
   LIMITS,
   QUERY_BUDGET,
-  RANK_METHODS,
   roundLossFilter,
   roundThreshold,
   roundView,
@@ -16,6 +14,7 @@ import {
   type UrlArea,
   type UrlState,
 } from './url-state.ts'
+import { BASEMAPS, RANK_METHODS } from './vocabulary.ts'
 // A seeded PRNG, so the property test is the same on every run.
 import { mulberry32 } from '../../scripts/lib/prng.mjs'
 

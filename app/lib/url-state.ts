@@ -50,7 +50,23 @@
 // Everything here is untrusted input: values are validated, and whatever is dropped is reported
 // in `problems`, worded for the person who opened the link.
 
-import type { ScoreMode } from './rank.ts'
+import {
+  BASEMAPS,
+  CHIP_ID_MAX_LENGTH,
+  DEFAULT_BASEMAP,
+  DEFAULT_RANK_METHOD,
+  DEFAULT_SCORE_MODE,
+  isChipId,
+  isOpenableUrl,
+  MAX_EXAMPLES,
+  MAX_RESULT_COUNT,
+  MAX_URL_LENGTH,
+  RANK_METHODS,
+  SCORE_MODES,
+  type BasemapId,
+  type RankMethod,
+  type ScoreMode,
+} from './vocabulary.ts'
 import { AREA_LIMITS, areaProblem, type AreaShape, type DrawnArea } from './areas/area.ts'
 import { decodePolyline, encodePolyline } from './areas/polyline.ts'
 
@@ -66,13 +82,6 @@ export interface UrlMapView {
 /** An area as a link carries it: everything but its id (ids are given in the order listed). */
 export type UrlArea = Omit<DrawnArea, 'id'>
 
-export const BASEMAPS = ['satellite', 'plain', 'offline'] as const
-export type BasemapId = (typeof BASEMAPS)[number]
-
-/** How the examples become scores (the search worker's RankMethod; see workers/search/protocol.ts). */
-export const RANK_METHODS = ['mean', 'max', 'classifier'] as const
-export type RankMethodId = (typeof RANK_METHODS)[number]
-
 export interface UrlState {
   /** Dataset URL; null means the built-in demo. */
   dataset: string | null
@@ -80,7 +89,7 @@ export interface UrlState {
   negatives: string[]
   mode: ScoreMode
   /** How the examples become scores; 'mean' unless the link says otherwise. */
-  method: RankMethodId
+  method: RankMethod
   /** Chips scoring below this fade out; null shows every chip. */
   threshold: number | null
   basemap: BasemapId
@@ -102,26 +111,23 @@ export const DEFAULT_URL_STATE: UrlState = Object.freeze({
   dataset: null,
   positives: [],
   negatives: [],
-  mode: 'centred',
-  method: 'mean',
+  mode: DEFAULT_SCORE_MODE,
+  method: DEFAULT_RANK_METHOD,
   threshold: null,
-  basemap: 'satellite',
+  basemap: DEFAULT_BASEMAP,
   areas: [],
   model: null,
   stac: null,
 }) as UrlState
 
-export const LIMITS = { urlLength: 2048, idLength: 256, examples: 500, resultCount: 10_000, linkLength: 200_000 } as const
-
-/**
- * Whether a text can be a chip id that a link carries: 1 to `maxLength` characters, none of them
- * a control character (they never occur in chip ids; refusing them keeps logs and exports clean).
- * Links, embed commands and labels files all check ids with it.
- */
-export function isChipId(id: string, maxLength: number = LIMITS.idLength): boolean {
-  // eslint-disable-next-line no-control-regex
-  return id.length > 0 && id.length <= maxLength && !/[\u0000-\u001f\u007f]/.test(id)
-}
+/** What a link may carry (the shared caps are in vocabulary.ts); linkLength is the most characters read. */
+export const LIMITS = {
+  urlLength: MAX_URL_LENGTH,
+  idLength: CHIP_ID_MAX_LENGTH,
+  examples: MAX_EXAMPLES,
+  resultCount: MAX_RESULT_COUNT,
+  linkLength: 200_000,
+} as const
 
 /** The most characters a query string takes (see the header); the rest goes to the fragment. */
 export const QUERY_BUDGET = 1800
@@ -150,17 +156,6 @@ function safeDecode(s: string): string | null {
     return decodeURIComponent(s.replace(/\+/g, ' '))
   } catch {
     return null
-  }
-}
-
-/** Only absolute http(s) URLs may be opened: never javascript:, data:, file: or anything else. */
-export function isOpenableUrl(value: string): boolean {
-  if (value.length > LIMITS.urlLength) return false
-  try {
-    const url = new URL(value)
-    return url.protocol === 'http:' || url.protocol === 'https:'
-  } catch {
-    return false
   }
 }
 
@@ -351,12 +346,12 @@ export function decodeUrlState(search: string, hash = ''): DecodedUrlState {
   }
 
   const mode = q.has('mode') ? safeDecode(q.get('mode')!) : null
-  if (mode === 'centred' || mode === 'raw') state.mode = mode
+  if (mode !== null && (SCORE_MODES as readonly string[]).includes(mode)) state.mode = mode as ScoreMode
   else if (mode !== null) problems.push(`Unknown scoring mode ${quoteForMessage(mode)}; using “centred”.`)
 
   const method = q.has('method') ? safeDecode(q.get('method')!) : null
   if (method !== null) {
-    if ((RANK_METHODS as readonly string[]).includes(method)) state.method = method as RankMethodId
+    if ((RANK_METHODS as readonly string[]).includes(method)) state.method = method as RankMethod
     else problems.push(`Unknown ranking method ${quoteForMessage(method)}; ranking by the average example.`)
   }
 

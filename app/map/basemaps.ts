@@ -8,7 +8,7 @@
 // - Natural Earth: public domain.
 
 import type { StyleSpecification } from 'maplibre-gl'
-import type { BasemapId } from '../lib/url-state.ts'
+import type { BasemapId } from '../lib/vocabulary.ts'
 
 export const SATELLITE_TILES = 'https://tiles.maps.eox.at/wmts/1.0.0/s2cloudless_3857/default/g/{z}/{y}/{x}.jpg'
 export const SATELLITE_ATTRIBUTION =

@@ -4,11 +4,12 @@
 
 import { create } from 'zustand'
 import type { LabelsSpace } from '../lib/labels-file.ts'
+import type { ExampleLabel } from '../lib/vocabulary.ts'
 
 export interface FileExample {
   /** The chip's id in the dataset it came from. */
   id: string
-  label: 'positive' | 'negative'
+  label: ExampleLabel
   date: string | null
   /** Outline in lon/lat (closed ring), when the file had it. */
   footprint: [number, number][] | null

@@ -6,8 +6,7 @@
 // its outline back).
 
 import type { DrawnArea } from '../lib/areas/area.ts'
-
-export type Label = 'positive' | 'negative'
+import type { ExampleLabel } from '../lib/vocabulary.ts'
 
 export interface Examples {
   positives: readonly string[]
@@ -29,10 +28,10 @@ export interface AreaChange {
 export interface LabelChange {
   id: string
   /** The label before the step (null: not an example), and the chip's index in that list. */
-  from: Label | null
+  from: ExampleLabel | null
   fromIndex: number
   /** The label after the step, and the index in that list. */
-  to: Label | null
+  to: ExampleLabel | null
   toIndex: number
 }
 
@@ -47,7 +46,7 @@ export interface LabelStep {
 /** Most steps kept; older ones are forgotten. */
 export const MAX_HISTORY = 100
 
-function labelOf(examples: Examples, id: string): [Label | null, number] {
+function labelOf(examples: Examples, id: string): [ExampleLabel | null, number] {
   const p = examples.positives.indexOf(id)
   if (p >= 0) return ['positive', p]
   const n = examples.negatives.indexOf(id)

@@ -5,7 +5,8 @@
 // app/lib/url-state.ts).
 
 import { roundThreshold, type UrlState } from '../lib/url-state.ts'
-import { DEFAULT_RESULT_COUNT, type AppState } from './store.ts'
+import { DEFAULT_RESULT_COUNT } from '../lib/vocabulary.ts'
+import type { AppState } from './store.ts'
 
 interface SearchField {
   /** The store keys this field is made of: a change to any of them is a change of the search. */

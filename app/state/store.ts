@@ -6,10 +6,22 @@ import { create } from 'zustand'
 import type { FileSummary } from '../lib/geoparquet/types.ts'
 import type { CatalogEntry } from '../lib/catalog/catalog.ts'
 import type { BBox } from '../lib/bbox.ts'
-import type { ScoreMode } from '../lib/rank.ts'
-import { DEFAULT_URL_STATE, type BasemapId, type RankMethodId, type UrlMapView } from '../lib/url-state.ts'
+import type { UrlMapView } from '../lib/url-state.ts'
+import {
+  DEFAULT_BASEMAP,
+  DEFAULT_BUDGET_BYTES,
+  DEFAULT_ENCODER_BACKEND,
+  DEFAULT_RANK_METHOD,
+  DEFAULT_RESULT_COUNT,
+  DEFAULT_SCORE_MODE,
+  type BackendChoice,
+  type BasemapId,
+  type ExampleLabel,
+  type RankMethod,
+  type ScoreMode,
+} from '../lib/vocabulary.ts'
 import { applyAreaChanges, applyChanges, MAX_HISTORY, stepBetween, type LabelStep } from './label-history.ts'
-import type { DrawnArea } from '../lib/areas/area.ts'
+import type { AreaShape, DrawnArea } from '../lib/areas/area.ts'
 
 export type { DrawnArea } from '../lib/areas/area.ts'
 
@@ -29,15 +41,6 @@ export interface FilesProgress {
   bytesRead: number
   chips: number
 }
-
-/** How many results the list shows unless the person (or the link) chose another number. */
-export const DEFAULT_RESULT_COUNT = 50
-/** The numbers the list offers; a link may carry any count from 1 to 10,000. */
-export const RESULT_COUNT_CHOICES = [20, 50, 100, 200, 500, 1000] as const
-
-/** Default memory budget for embeddings: comfortable in a laptop's browser tab. */
-export const DEFAULT_BUDGET_BYTES = 1_000_000_000
-export const BUDGET_CHOICES = [250_000_000, 500_000_000, 1_000_000_000, 2_000_000_000, 4_000_000_000] as const
 
 export interface Notice {
   id: number
@@ -123,7 +126,7 @@ export interface ExamplesSlice {
   /** Areas drawn on the map as examples, in the order drawn. Their vectors live in registry.areas. */
   areas: DrawnArea[]
   /** What a plain click (or a drawn area) marks; the visible toggle for touch screens, where there is no shift key. */
-  labelMode: 'positive' | 'negative'
+  labelMode: ExampleLabel
   /** Labelling steps that can be undone, oldest first (at most MAX_HISTORY). */
   undoSteps: LabelStep[]
   /** Undone steps that can be redone, the next one last; a new step forgets them. */
@@ -136,9 +139,9 @@ export interface AreasSlice {
   /** Bumped whenever an area's vector in registry.areas changes (or is dropped). */
   areaVersion: number
   /** The drawing tool in use on the map; null when the map is in its usual click-to-label mode. */
-  drawMode: 'rectangle' | 'polygon' | 'point' | null
+  drawMode: AreaShape | null
   /** Where the encoder runs (encoder mode): WebGPU where the browser has it ('auto'), or the one the person picked. */
-  encoderBackend: 'auto' | 'webgpu' | 'wasm'
+  encoderBackend: BackendChoice
   /** Area whose card is under the pointer (its chips are outlined on the map). */
   hoveredArea: string | null
   /** Area whose card was last picked (its chips stay outlined). */
@@ -149,7 +152,7 @@ export interface RankingSlice {
   /** Centred (mean vector subtracted, the default) or raw cosine. */
   mode: ScoreMode
   /** How the examples become scores: like their average (the default), like any one of them, or a classifier trained on them. */
-  method: RankMethodId
+  method: RankMethod
   /** Chips scoring below this fade out; null shows all. */
   threshold: number | null
   /** Bumped whenever the registry's ranking changes (or is cleared). */
@@ -188,7 +191,7 @@ export interface ViewSlice {
 export interface Actions {
   setDatasetUrl(url: string | null): void
   /** Mark a chip as an example, or remove it if it already is one (a step that can be undone). */
-  toggleExample(id: string, as: 'positive' | 'negative'): void
+  toggleExample(id: string, as: ExampleLabel): void
   /** Remove a chip from the examples (a step that can be undone). */
   removeExample(id: string): void
   /** Remove every example (one step that can be undone). */
@@ -202,7 +205,7 @@ export interface Actions {
   /** Remove an area from the examples (a step that can be undone). */
   removeArea(id: string): void
   /** Use an area as a positive or a negative example (a step that can be undone). */
-  setAreaLabel(id: string, label: 'positive' | 'negative'): void
+  setAreaLabel(id: string, label: ExampleLabel): void
   /** Change the imagery date window of an area (encoder mode); not an undo step. */
   setAreaDates(id: string, dates: { from: string; to: string } | undefined): void
   /** Choose the imagery scene of an area (encoder mode); not an undo step. */
@@ -221,10 +224,10 @@ export interface Actions {
   undo(): void
   /** Do again the last step taken back. */
   redo(): void
-  setLabelMode(mode: 'positive' | 'negative'): void
+  setLabelMode(mode: ExampleLabel): void
   setMode(mode: ScoreMode): void
   /** Change the ranking method; a threshold set on the old method's scores is dropped. */
-  setMethod(method: RankMethodId): void
+  setMethod(method: RankMethod): void
   setThreshold(threshold: number | null): void
   setColourBy(colourBy: 'score' | 'loss'): void
   setLossFilter(range: [number, number] | null): void
@@ -274,7 +277,7 @@ export const useAppStore = create<AppState>()((set, get) => {
   const editArea = (id: string, edit: (a: DrawnArea) => DrawnArea) =>
     set((s) => (s.areas.some((a) => a.id === id) ? { areas: s.areas.map((a) => (a.id === id ? edit(a) : a)) } : s))
   return {
-    datasetUrl: DEFAULT_URL_STATE.dataset,
+    datasetUrl: null,
     localFileName: null,
     loadStatus: 'idle',
     loadProgress: null,
@@ -303,20 +306,20 @@ export const useAppStore = create<AppState>()((set, get) => {
     areaStatus: {},
     areaVersion: 0,
     drawMode: null,
-    encoderBackend: 'auto',
+    encoderBackend: DEFAULT_ENCODER_BACKEND,
     hoveredArea: null,
     selectedArea: null,
 
-    mode: DEFAULT_URL_STATE.mode,
-    method: DEFAULT_URL_STATE.method,
-    threshold: DEFAULT_URL_STATE.threshold,
+    mode: DEFAULT_SCORE_MODE,
+    method: DEFAULT_RANK_METHOD,
+    threshold: null,
     rankingVersion: 0,
     rankingStatus: 'idle',
     colourBy: 'score',
     lossFilter: null,
     resultCount: DEFAULT_RESULT_COUNT,
 
-    basemap: DEFAULT_URL_STATE.basemap,
+    basemap: DEFAULT_BASEMAP,
     basemapFallback: false,
     notices: [],
     focus: null,

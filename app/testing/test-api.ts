@@ -9,7 +9,8 @@ import type { Services } from '../services/services.ts'
 import { useAppStore } from '../state/store.ts'
 import type { FileStatus } from '../lib/catalog/load-plan.ts'
 import { snapshotMapStats, type MapStats } from '../map/map-stats.ts'
-import type { BackendChoice, EncoderClient, WebGpuFailure } from '../../workers/encoder/client.ts'
+import type { EncoderClient, WebGpuFailure } from '../../workers/encoder/client.ts'
+import type { BackendChoice } from '../lib/vocabulary.ts'
 
 /** What encoderSelfTest saw: the test encoder run on its reference inputs in the page's encoder worker. */
 export interface EncoderSelfTest {

@@ -1,5 +1,5 @@
 import { useAppStore } from '../state/store.ts'
-import { BASEMAPS } from '../lib/url-state.ts'
+import { BASEMAPS } from '../lib/vocabulary.ts'
 import { BASEMAP_LABELS } from '../map/basemaps.ts'
 
 export function BasemapSwitcher() {

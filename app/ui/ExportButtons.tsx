@@ -6,6 +6,7 @@ import type { CurrentRanking } from '../services/resources/registry.ts'
 import { useLoadedChips } from './use-registry.ts'
 import { lossKeep } from '../lib/chip-filter.ts'
 import { useServices } from '../services/context.ts'
+import { errorMessage } from '../lib/errors.ts'
 import { EXPORT_FORMATS, type ExportFormat, type ExportProgress } from '../services/actions/export.ts'
 
 const FORMATS: ExportFormat[] = ['geojson', 'csv', 'parquet']
@@ -28,7 +29,7 @@ export function ExportButtons({ ranking }: { ranking: CurrentRanking }) {
       })
     exports
       .exportResults(format, setProgress)
-      .catch((err: unknown) => useAppStore.getState().notify('error', `The ${EXPORT_FORMATS[format].label} export failed: ${err instanceof Error ? err.message : String(err)}`))
+      .catch((err: unknown) => useAppStore.getState().notify('error', `The ${EXPORT_FORMATS[format].label} export failed: ${errorMessage(err)}`))
       .finally(() => setProgress(null))
   }
   const running = FORMATS.filter((f) => busy[f])

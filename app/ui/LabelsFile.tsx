@@ -2,6 +2,7 @@ import { useRef, useState } from 'react'
 import { useAppStore } from '../state/store.ts'
 import { useFileExamples } from '../state/file-examples.ts'
 import { useServices } from '../services/context.ts'
+import { errorMessage } from '../lib/errors.ts'
 
 /** "Save labels" and "Load labels": the examples with their vectors, as a file to reuse. */
 export function LabelsFileButtons() {
@@ -14,7 +15,7 @@ export function LabelsFileButtons() {
     setBusy(true)
     labels
       .save()
-      .catch((err: unknown) => useAppStore.getState().notify('error', err instanceof Error ? err.message : String(err)))
+      .catch((err: unknown) => useAppStore.getState().notify('error', errorMessage(err)))
       .finally(() => setBusy(false))
   }
   return (

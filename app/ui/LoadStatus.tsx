@@ -1,4 +1,5 @@
-import { useAppStore, BUDGET_CHOICES } from '../state/store.ts'
+import { useAppStore } from '../state/store.ts'
+import { BUDGET_CHOICES } from '../lib/vocabulary.ts'
 import { formatBytes, formatCount } from '../lib/format.ts'
 
 /** What a dataset of many files is doing: files loading (with Cancel), chips here, the budget. */

@@ -1,9 +1,9 @@
 import { useId } from 'react'
 import { useAppStore } from '../state/store.ts'
-import { RANK_METHODS, type RankMethodId } from '../lib/url-state.ts'
+import { RANK_METHODS, type RankMethod } from '../lib/vocabulary.ts'
 
 /** The ranking methods in words for people who have never heard of an embedding. */
-export const METHOD_TEXT: Record<RankMethodId, { title: string; explanation: string }> = {
+export const METHOD_TEXT: Record<RankMethod, { title: string; explanation: string }> = {
   mean: {
     title: 'Like the average example',
     explanation: 'Finds chips that look like all of your examples together. Best when your examples show one kind of place.',

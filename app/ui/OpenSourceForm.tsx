@@ -1,6 +1,6 @@
 import { useId, useState, type FormEvent } from 'react'
 import { useAppStore } from '../state/store.ts'
-import { isOpenableUrl } from '../lib/url-state.ts'
+import { isOpenableUrl } from '../lib/vocabulary.ts'
 
 /** "Open a link" and "open a file from this computer", in the side panel and in the picker. */
 export function OpenSourceForm({ onOpenFile, onDone }: { onOpenFile: (file: File) => void; onDone?: () => void }) {

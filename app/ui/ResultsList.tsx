@@ -1,4 +1,5 @@
-import { RESULT_COUNT_CHOICES, useAppStore } from '../state/store.ts'
+import { useAppStore } from '../state/store.ts'
+import { RESULT_COUNT_CHOICES } from '../lib/vocabulary.ts'
 import { rankedRows } from '../lib/export.ts'
 import { formatScore } from '../lib/format.ts'
 import { describeScore, scoreMeaning, scoreScaleOf, type ScoreScale } from '../lib/score-meaning.ts'

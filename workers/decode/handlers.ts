@@ -3,7 +3,8 @@
 
 import { fileNameFromUrl, openRangeBuffer } from '../../app/lib/http/range-buffer.ts'
 import { readEmbeddings } from '../../app/lib/geoparquet/read-embeddings.ts'
-import { DatasetError, type ReadProgress } from '../../app/lib/geoparquet/types.ts'
+import { DatasetError } from '../../app/lib/errors.ts'
+import type { ReadProgress } from '../../app/lib/geoparquet/types.ts'
 import type { HandlerContext, Handlers } from '../rpc/rpc.ts'
 import type { DecodeProtocol, DecodedFile, FileSource } from './protocol.ts'
 

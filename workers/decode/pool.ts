@@ -1,6 +1,7 @@
 // A few decode workers side by side, sized from the machine's cores. Files wait in a queue and
 // go to whichever worker is free; a cancelled file leaves the queue at once.
 
+import { abortError } from '../../app/lib/errors.ts'
 import { inProcessClient, type CallOptions, type RpcClient, workerClient } from '../rpc/rpc.ts'
 import { createDecodeHandlers } from './handlers.ts'
 import { transferDecodeParams, transferDecodeResult, type DecodeProtocol, type DecodedFile, type FileSource } from './protocol.ts'
@@ -40,7 +41,7 @@ export class DecodePool {
       const job: Job = { source, options, resolve, reject }
       const { signal } = options
       if (signal?.aborted) {
-        reject(new DOMException('Aborted', 'AbortError'))
+        reject(abortError())
         return
       }
       signal?.addEventListener(
@@ -49,7 +50,7 @@ export class DecodePool {
           const i = this.queue.indexOf(job)
           if (i >= 0) {
             this.queue.splice(i, 1)
-            reject(new DOMException('Aborted', 'AbortError'))
+            reject(abortError())
           }
         },
         { once: true },
@@ -76,7 +77,7 @@ export class DecodePool {
   }
 
   terminate(): void {
-    for (const job of this.queue.splice(0)) job.reject(new DOMException('Terminated', 'AbortError'))
+    for (const job of this.queue.splice(0)) job.reject(abortError('Terminated'))
     for (const c of this.clients) c.terminate()
   }
 }

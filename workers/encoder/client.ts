@@ -2,13 +2,14 @@
 // are EncoderErrors with a kind and a message for people.
 
 import { EncoderError, encoderAborted } from '../../app/lib/encoder/encoder-error.ts'
-import { inProcessClient, isAbortError, RpcClient, workerClient } from '../rpc/rpc.ts'
+import { errorMessage, isAbortError } from '../../app/lib/errors.ts'
+import { inProcessClient, RpcClient, workerClient } from '../rpc/rpc.ts'
+import type { BackendChoice } from '../../app/lib/vocabulary.ts'
 import { browserEncoderEnvironment } from './browser-env.ts'
 import { createEncoderHandlers, type EncoderEnvironment } from './handlers.ts'
 import {
   transferEncoderParams,
   transferEncoderResult,
-  type BackendChoice,
   type EncoderLoadResult,
   type EncoderProtocol,
   type EncoderRunResult,
@@ -20,7 +21,7 @@ import {
 } from './protocol.ts'
 
 export { EncoderError, isEncoderError, type EncoderErrorKind } from '../../app/lib/encoder/encoder-error.ts'
-export type { Backend, BackendChoice, EncoderLoadResult, EncoderRunResult, ModelSource, Tensor, WebGpuFailure } from './protocol.ts'
+export type { Backend, EncoderLoadResult, EncoderRunResult, ModelSource, Tensor, WebGpuFailure } from './protocol.ts'
 
 export interface LoadOptions {
   signal?: AbortSignal
@@ -39,7 +40,7 @@ function unwrap<T>(outcome: Outcome<T>): T {
 function rethrow(err: unknown): never {
   if (err instanceof EncoderError) throw err
   if (isAbortError(err)) throw encoderAborted()
-  const message = err instanceof Error ? err.message : String(err)
+  const message = errorMessage(err)
   throw new EncoderError('backend', `The encoder's worker stopped: ${message}. Reload the page and try again.`)
 }
 

@@ -5,11 +5,12 @@
 
 import type * as OrtModule from 'onnxruntime-web'
 import { EncoderError, encoderAborted } from '../../app/lib/encoder/encoder-error.ts'
+import { errorMessage, isAbortError } from '../../app/lib/errors.ts'
 import { fetchModel as defaultFetchModel, type FetchModelOptions, type FetchedModel } from '../../app/lib/encoder/model-fetch.ts'
+import type { BackendChoice } from '../../app/lib/vocabulary.ts'
 import type { Handlers } from '../rpc/rpc.ts'
 import type {
   Backend,
-  BackendChoice,
   EncoderLoadResult,
   EncoderProtocol,
   EncoderRunResult,
@@ -69,7 +70,7 @@ export async function probeNavigatorGpu(): Promise<WebGpuProbe | null> {
 const threadWords = (n: number) => `${n} thread${n === 1 ? '' : 's'}`
 
 function reason(err: unknown): string {
-  const text = err instanceof Error ? err.message : String(err)
+  const text = errorMessage(err)
   const line = text.split('\n').find((l) => l.trim()) ?? 'no reason given'
   return line.length > 200 ? `${line.slice(0, 200)}…` : line
 }
@@ -269,7 +270,7 @@ export function createEncoderHandlers(env: EncoderEnvironment): Handlers<Encoder
     try {
       return { ok: true, value: await step() }
     } catch (err) {
-      if (signal.aborted || (err instanceof Error && err.name === 'AbortError')) return { ok: false, error: { kind: 'aborted', message: encoderAborted().message } }
+      if (signal.aborted || isAbortError(err)) return { ok: false, error: { kind: 'aborted', message: encoderAborted().message } }
       if (err instanceof EncoderError) return { ok: false, error: { kind: err.kind, message: err.message } }
       return { ok: false, error: { kind: 'backend', message: `The encoder stopped on an unexpected error: ${reason(err)}.` } }
     }

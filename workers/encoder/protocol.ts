@@ -8,11 +8,10 @@
 
 import type { EncoderErrorKind } from '../../app/lib/encoder/encoder-error.ts'
 import type { ModelFetchProgress, ModelSource } from '../../app/lib/encoder/model-fetch.ts'
+import type { BackendChoice } from '../../app/lib/vocabulary.ts'
 
 export type { ModelSource, ModelFetchProgress }
 
-/** What the page asks for: 'auto' takes WebGPU where the browser has a usable adapter. */
-export type BackendChoice = 'auto' | 'webgpu' | 'wasm'
 /** The execution provider that actually ran. */
 export type Backend = 'webgpu' | 'wasm'
 

@@ -3,7 +3,7 @@
 // request has an id, can report progress, and can be cancelled. Buffers move, never copy:
 // the protocol says which ones to transfer.
 
-import { DatasetError, type DatasetErrorCode } from '../../app/lib/geoparquet/types.ts'
+import { abortError, DatasetError, errorMessage, WorkerError, type WorkerErrorCode } from '../../app/lib/errors.ts'
 
 export interface RequestShape {
   params: unknown
@@ -18,7 +18,7 @@ export type RequestMessage<P extends Protocol> =
   | { type: 'cancel'; id: number }
 
 export interface SerializedError {
-  code: DatasetErrorCode | 'internal'
+  code: WorkerErrorCode
   message: string
   fileName: string | null
 }
@@ -45,26 +45,9 @@ export interface PortLike<In, Out> {
   addEventListener(type: 'message', listener: (e: MessageEvent<In>) => void): void
 }
 
-/** A failed request, with the worker's error code and the file it concerns. */
-export class WorkerError extends Error {
-  readonly code: SerializedError['code']
-  readonly fileName: string | null
-  constructor(e: SerializedError) {
-    super(e.message)
-    this.name = 'WorkerError'
-    this.code = e.code
-    this.fileName = e.fileName
-  }
-}
-
-export function isAbortError(err: unknown): boolean {
-  return (err instanceof Error && err.name === 'AbortError') || (err instanceof WorkerError && err.code === 'aborted')
-}
-
 export function serializeError(err: unknown): SerializedError {
   if (err instanceof DatasetError) return { code: err.code, message: err.message, fileName: err.fileName }
-  const message = err instanceof Error ? err.message : String(err)
-  return { code: 'internal', message: `Something went wrong in a worker: ${message}`, fileName: null }
+  return { code: 'internal', message: `Something went wrong in a worker: ${errorMessage(err)}`, fileName: null }
 }
 
 export function serveHandlers<P extends Protocol>(
@@ -135,7 +118,7 @@ export class RpcClient<P extends Protocol> {
 
   call<K extends keyof P & string>(kind: K, params: P[K]['params'], options: CallOptions<P[K]['progress']> = {}): Promise<P[K]['result']> {
     const { signal, onProgress } = options
-    if (signal?.aborted) return Promise.reject(new DOMException('Aborted', 'AbortError'))
+    if (signal?.aborted) return Promise.reject(abortError())
     const id = this.nextId++
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, onProgress: onProgress as ((p: unknown) => void) | undefined })
@@ -144,7 +127,7 @@ export class RpcClient<P extends Protocol> {
         () => {
           if (!this.pending.delete(id)) return
           this.port.postMessage({ type: 'cancel', id })
-          reject(new DOMException('Aborted', 'AbortError'))
+          reject(abortError())
         },
         { once: true },
       )
@@ -153,7 +136,7 @@ export class RpcClient<P extends Protocol> {
   }
 
   terminate(): void {
-    for (const p of this.pending.values()) p.reject(new DOMException('Terminated', 'AbortError'))
+    for (const p of this.pending.values()) p.reject(abortError('Terminated'))
     this.pending.clear()
     this.dispose()
   }

@@ -2,9 +2,8 @@
 // tests in-process. It keeps every embedding (in WebAssembly memory, or plain arrays where
 // WebAssembly SIMD is missing); only scores leave it.
 
-import { DatasetError } from '../../app/lib/geoparquet/types.ts'
-import { SearchIndex } from '../../app/lib/rank.ts'
-import type { IndexOptions } from '../../app/lib/rank.ts'
+import { DatasetError } from '../../app/lib/errors.ts'
+import { SearchIndex, type IndexOptions } from '../../app/lib/rank/index.ts'
 import type { Handlers } from '../rpc/rpc.ts'
 import type { RankResult, SearchProtocol } from './protocol.ts'
 

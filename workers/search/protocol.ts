@@ -1,24 +1,9 @@
 // The search worker's protocol. The search worker owns every loaded embedding (one segment per
 // file) and ranks them; the UI only ever receives scores.
 
-import type { ScoreMode } from '../../app/lib/rank.ts'
+// The ranking methods, score modes and precisions are the app's vocabulary (app/lib/vocabulary.ts).
 
-/**
- * How the examples become scores:
- * - mean: cosine similarity to the average example (positives, pushed away from negatives);
- * - max: cosine similarity to the closest positive (for varied examples), minus the pull of
- *   the closest negative;
- * - classifier: a logistic regression trained in the worker on the labelled chips (unlabelled
- *   chips drawn at random stand in for negatives when there are none); the score is its
- *   probability that a chip is like the positives.
- */
-export type RankMethod = 'mean' | 'max' | 'classifier'
-
-/**
- * What the scan reads: exact float32 rows, or compact codes (int8 per dimension, binary signs)
- * whose best candidates are then rescored exactly. 'auto' picks exact while it is fast enough.
- */
-export type Precision = 'auto' | 'exact' | 'int8' | 'binary'
+import type { ExampleLabel, KernelKind, Precision, RankMethod, ScanPrecision, ScoreMode } from '../../app/lib/vocabulary.ts'
 
 export interface AddSegmentParams {
   /** The dataset this segment belongs to; a segment for an older dataset is refused. */
@@ -38,7 +23,7 @@ export interface RankParams {
    * Examples given as vectors (drawn areas), raw, in the dataset's space: each counts like one
    * more labelled row. A vector whose length is not the dataset's is refused with a message.
    */
-  queries?: { vector: Float32Array; label: 'positive' | 'negative' }[]
+  queries?: { vector: Float32Array; label: ExampleLabel }[]
   mode: ScoreMode
   method: RankMethod
   precision: Precision
@@ -51,9 +36,9 @@ export interface RankParams {
 export interface RankStats {
   /** Time in the worker, ms. */
   ms: number
-  kernel: 'wasm-simd' | 'js'
+  kernel: KernelKind
   /** What the scan actually read. */
-  precision: Exclude<Precision, 'auto'>
+  precision: ScanPrecision
   /** Candidates rescored exactly after a compact scan (0 for an exact scan). */
   rescored: number
   /** Rows whose score was recomputed in float64 so that the top rows (and the suggestions) are

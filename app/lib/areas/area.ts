@@ -2,15 +2,15 @@
 // like a clicked chip. Pure: the shape, its checks and the local plane its geometry is done in.
 
 import { findSelfIntersection, openRing, ringArea, ringBBox, type Point } from '../geometry/polygon.ts'
+import type { ExampleLabel } from '../vocabulary.ts'
 import { roundCoordinate } from './polyline.ts'
 
 export type AreaShape = 'rectangle' | 'polygon' | 'point'
-export type AreaLabel = 'positive' | 'negative'
 
 export interface DrawnArea {
   /** 'a1', 'a2', …: unique in the search, never reused while an undo step may bring it back. */
   id: string
-  label: AreaLabel
+  label: ExampleLabel
   shape: AreaShape
   /** lon/lat, open ring (the last vertex is not a repeat of the first); a point has one vertex. */
   ring: [number, number][]

@@ -34,7 +34,7 @@
 // the set's imagery is searched in when an area is encoded; without it the model's manifest
 // names one (Earth Search). A bad `stac` is reported and dropped.
 
-import { isOpenableUrl } from '../url-state.ts'
+import { isOpenableUrl } from '../vocabulary.ts'
 
 /** XYZ raster tiles that show what a set's chips saw. */
 export interface ImagerySource {

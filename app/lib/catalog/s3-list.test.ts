@@ -4,9 +4,9 @@
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { DatasetError } from '../geoparquet/types.ts'
+import { DatasetError } from '../errors.ts'
 import { decodeXmlEntities, isSafeKey, listObjects, parseS3Url, parseXml, type ListPage } from './s3-list.ts'
-import { datasetErrorOf, startTestServer, type TestServer } from '../testing.ts'
+import { datasetErrorOf, startTestServer, type TestServer } from '../testing/http.ts'
 
 const PREFIX = 'clay/v0/'
 /** 7 keys over 3 pages (3, 3, 1), then an invalid one and one outside the prefix on page 3. */

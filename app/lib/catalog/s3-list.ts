@@ -7,7 +7,7 @@
 // key is checked (under the prefix, no `.`/`..` segments, no control characters, sane length)
 // before it can become a URL, and a server that keeps paging forever is stopped.
 
-import { DatasetError } from '../geoparquet/types.ts'
+import { DatasetError } from '../errors.ts'
 
 export interface S3Object {
   key: string

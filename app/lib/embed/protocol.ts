@@ -8,12 +8,12 @@
 //   and selection again, for a host that listened late); each with an optional `id`
 //   (a string of up to 64 characters, or a number) that its answer repeats.
 // Messages come from other sites: parseCommand checks every field by hand (types, ranges, the
-// link codec's size caps), reads only the object's own properties, copies what it keeps into new
+// size caps links have too), reads only the object's own properties, copies what it keeps into new
 // objects, and ignores fields it doesn't know. Nothing from a message is ever run or rendered as
 // HTML. Who may send commands at all is app/services/embed-bridge.ts's job.
 
 import type { BBox } from '../bbox.ts'
-import { isChipId, isOpenableUrl, LIMITS } from '../url-state.ts'
+import { CHIP_ID_MAX_LENGTH, isChipId, isOpenableUrl, MAX_EXAMPLES, MAX_URL_LENGTH } from '../vocabulary.ts'
 
 export const EMBED_SOURCE = 'chipfinder'
 export const EMBED_PROTOCOL_VERSION = 1
@@ -21,11 +21,11 @@ export const EMBED_PROTOCOL_VERSION = 1
 export const EMBED_LIMITS = {
   /** Longest command id. */
   idLength: 64,
-  /** Longest chip id, and most examples of each kind: the link codec's. */
-  chipIdLength: LIMITS.idLength,
-  examples: LIMITS.examples,
-  /** Longest dataset URL: the link codec's. */
-  urlLength: LIMITS.urlLength,
+  /** Longest chip id, and most examples of each kind: the same as links (vocabulary.ts). */
+  chipIdLength: CHIP_ID_MAX_LENGTH,
+  examples: MAX_EXAMPLES,
+  /** Longest dataset URL: the same as links. */
+  urlLength: MAX_URL_LENGTH,
   /** Results listed in a `results` event. */
   topResults: 20,
 } as const

@@ -2,6 +2,7 @@
 // manifest's SHA-256, and kept in Cache Storage so the next load touches no network. Nothing is
 // kept unless the whole file arrived and its checksum matched.
 
+import { isAbortError } from '../errors.ts'
 import { resilientFetch } from '../http/resilient-fetch.ts'
 import { EncoderError, encoderAborted } from './encoder-error.ts'
 
@@ -64,8 +65,6 @@ export async function sha256Hex(bytes: Uint8Array<ArrayBuffer>): Promise<string>
   const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes))
   return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('')
 }
-
-const isAbort = (err: unknown) => err instanceof Error && err.name === 'AbortError'
 
 function httpMessage(source: ModelSource, status: number): string {
   const where = `the model "${source.id}" (${source.url})`
@@ -146,7 +145,7 @@ export async function fetchModel(source: ModelSource, options: FetchModelOptions
   try {
     response = await fetchImpl(source.url, { signal: signal ?? null, cache: 'no-store' })
   } catch (err) {
-    if (isAbort(err) || signal?.aborted) throw encoderAborted()
+    if (isAbortError(err) || signal?.aborted) throw encoderAborted()
     throw new EncoderError(
       'download',
       `Could not reach the server holding the model "${source.id}" (${source.url}): the connection failed. Check the network, or that the server allows this site (CORS), and try again.`,
@@ -164,7 +163,7 @@ export async function fetchModel(source: ModelSource, options: FetchModelOptions
   try {
     bytes = response.body ? await readBody(response.body, total, signal, onProgress) : new Uint8Array(await response.arrayBuffer())
   } catch (err) {
-    if (isAbort(err) || signal?.aborted || (err instanceof EncoderError && err.kind === 'aborted')) throw encoderAborted()
+    if (isAbortError(err) || signal?.aborted || (err instanceof EncoderError && err.kind === 'aborted')) throw encoderAborted()
     throw new EncoderError(
       'download',
       `The download of the model "${source.id}" stopped half way (${source.url}). Nothing was kept; try again.`,

@@ -6,7 +6,7 @@ import * as pw from 'parquet-wasm/node'
 import type { ChipAttributes } from '../chips.ts'
 import { ChipCollection } from '../chip-collection.ts'
 import { rankedRows } from '../export.ts'
-import { rankOrder } from '../rank.ts'
+import { rankOrder } from '../testing/rank-data.ts'
 import { GEOPARQUET_QUERY_KEY, isoDateToDays, writeGeoParquet } from './geoparquet.ts'
 import { polygonWkb } from './wkb-write.ts'
 

@@ -5,6 +5,7 @@
 
 import type { DrawnArea } from '../areas/area.ts'
 import { APP_NAME, APP_VERSION } from '../app-info.ts'
+import type { ExampleLabel } from '../vocabulary.ts'
 
 export interface ExportQuery {
   app: { name: string; version: string }
@@ -29,7 +30,7 @@ export interface ExportQuery {
   /** Drawn areas: id, label, shape, outline (lon/lat, open ring), imagery dates and scene. */
   areas: DrawnArea[]
   /** Examples loaded from a labels file that this dataset doesn't have (ranked by their stored vector). */
-  fileExamples: { id: string; label: 'positive' | 'negative' }[]
+  fileExamples: { id: string; label: ExampleLabel }[]
   method: string
   mode: string
   threshold: number | null

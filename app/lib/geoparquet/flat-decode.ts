@@ -23,6 +23,7 @@ import type { AsyncBuffer, ColumnChunk, ColumnData, CompressionCodec, Compressor
 import { parquetHeader } from 'hyparquet/src/column.js'
 import { decompressPage } from 'hyparquet/src/datapage.js'
 import { compressors as defaultCompressors } from 'hyparquet-compressors'
+import { errorMessage } from '../errors.ts'
 import { rawEmbeddingsFromRows, type RawEmbeddings } from './raw-embeddings.ts'
 import { ZstdError, zstdDecompressInto } from './zstd.ts'
 
@@ -742,7 +743,7 @@ export async function decodeEmbeddingColumn(
   } catch (err) {
     if (signal?.aborted) throw signal.reason ?? err
     stats.path = 'rows'
-    stats.reason = err instanceof Error ? err.message : String(err)
+    stats.reason = errorMessage(err)
     stats.dataPages = 0
   }
   const raw = await decodeRows(file, metadata, columnName, groups, compressors)

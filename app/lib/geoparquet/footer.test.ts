@@ -13,8 +13,8 @@ import { serveFileWithRange } from '../../../scripts/lib/serve-range.mjs'
 import { checkIdentity, datasetIdentity, FOOTER_TAIL_BYTES, parseArrowSchema, readFooter, type DatasetIdentity, type FileFooter } from './footer.ts'
 import { openRangeBuffer } from '../http/range-buffer.ts'
 import { readEmbeddings } from './read-embeddings.ts'
-import * as layouts from './test-layouts.ts'
-import { datasetErrorOf, startTestServer, type TestServer } from '../testing.ts'
+import * as layouts from '../testing/layouts.ts'
+import { datasetErrorOf, startTestServer, type TestServer } from '../testing/http.ts'
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url))
 const fixturesDir = process.env.CHIPFINDER_FIXTURES ?? path.resolve(repoRoot, '../shared/fixtures')

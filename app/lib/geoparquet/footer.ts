@@ -25,7 +25,8 @@ import {
   leafOf,
   type GeometryChoice,
 } from './read-embeddings.ts'
-import { DatasetError, type ModelFamily, type OptionalColumn } from './types.ts'
+import { DatasetError, errorMessage } from '../errors.ts'
+import type { ModelFamily, OptionalColumn } from './types.ts'
 
 /** Bytes read from the end of a file for its footer: one request covers almost every footer. */
 export const FOOTER_TAIL_BYTES = 64 * 1024
@@ -507,7 +508,7 @@ export async function readFooter(source: string | AsyncBuffer | ArrayBuffer, opt
   try {
     metadata = parquetMetadata(bytes, { geoparquet: false })
   } catch (err) {
-    throw notParquet(fileName, `its footer can't be read: ${err instanceof Error ? err.message : String(err)}`)
+    throw notParquet(fileName, `its footer can't be read: ${errorMessage(err)}`)
   }
   const footer = describeFooter(metadata, fileName, file.byteLength)
   footer.requests = requests()

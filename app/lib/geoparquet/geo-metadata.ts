@@ -5,6 +5,7 @@
 
 import proj4 from 'proj4'
 import { ringBBox } from '../bbox.ts'
+import { errorMessage } from '../errors.ts'
 
 /** A PROJJSON object, a CRS string such as "EPSG:4326", null (explicitly unknown: GeoParquet
  * readers treat it as lon/lat), or undefined when the key is absent (the spec's default, CRS84). */
@@ -239,7 +240,7 @@ function converterFor(definition: string | Record<string, unknown>, label: strin
     const converter = proj4(definition as Parameters<typeof proj4>[0], 'EPSG:4326')
     forward = (xy) => converter.forward(xy)
   } catch (err) {
-    const why = err instanceof Error ? err.message : String(err)
+    const why = errorMessage(err)
     return { kind: 'unsupported', label, reason: `its definition couldn't be read (${why.slice(0, 120)})` }
   }
   const toLonLat = (coords: Float64Array): boolean => {

@@ -1,4 +1,4 @@
-// readEmbeddings on one file per producer layout in shared/DATA.md (test-layouts.ts), plus the
+// readEmbeddings on one file per producer layout in shared/DATA.md (app/lib/testing/layouts.ts), plus the
 // real Clay v0 sample and its footprints written in UTM: schema detection, dims from the data,
 // CRS handling (lon/lat as is, anything else reprojected), bbox columns, key/value metadata, and
 // the optional columns of the newer Clay schema.
@@ -7,8 +7,9 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { readEmbeddings } from './read-embeddings.ts'
-import * as layouts from './test-layouts.ts'
-import { DatasetError, type EmbeddingTable } from './types.ts'
+import * as layouts from '../testing/layouts.ts'
+import { DatasetError } from '../errors.ts'
+import type { EmbeddingTable } from './types.ts'
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url))
 const fixturesDir = process.env.CHIPFINDER_FIXTURES ?? path.resolve(repoRoot, '../shared/fixtures')

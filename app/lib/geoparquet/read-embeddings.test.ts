@@ -8,7 +8,8 @@ import { geojsonToWkb, parquetWriteBuffer } from 'hyparquet-writer'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { writeFixtures } from '../../../scripts/make-fixtures.mjs'
 import { readEmbeddings } from './read-embeddings.ts'
-import { DatasetError, type DatasetErrorCode, type EmbeddingTable, type ReadProgress } from './types.ts'
+import { DatasetError, type DatasetErrorCode } from '../errors.ts'
+import type { EmbeddingTable, ReadProgress } from './types.ts'
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url))
 const fixturesDir = process.env.CHIPFINDER_FIXTURES ?? path.resolve(repoRoot, '../shared/fixtures')

@@ -20,8 +20,8 @@ import { clayV0ChipId, genericChipId } from './chip-id.ts'
 import { decodeEmbeddingColumn } from './flat-decode.ts'
 import { rawEmbeddingsFromRows, type RawEmbeddings } from './raw-embeddings.ts'
 import { parseGeoMetadata, resolveCrs, type BboxCovering, type CrsResolution, type GeoCrs } from './geo-metadata.ts'
+import { DatasetError, errorMessage } from '../errors.ts'
 import {
-  DatasetError,
   type ChipExtras,
   type EmbeddingTable,
   type ModelFamily,
@@ -436,7 +436,7 @@ function checkEmbeddings(raw: RawEmbeddings, fileName: string): { dims: number; 
 function mapReadError(err: unknown, fileName: string, signal: AbortSignal | undefined, stage: 'footer' | 'data'): DatasetError {
   if (err instanceof DatasetError) return err
   if (signal?.aborted) return aborted(fileName)
-  const raw = err instanceof Error ? err.message : String(err)
+  const raw = errorMessage(err)
   if (stage === 'footer') {
     let why = raw
     if (/footer != PAR1|too short/i.test(raw) || err instanceof RangeError) why = "it doesn't end with the Parquet marker 'PAR1'"

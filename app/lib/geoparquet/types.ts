@@ -120,35 +120,3 @@ export interface ReadProgress {
   /** Chips decoded so far. */
   chips: number
 }
-
-export type DatasetErrorCode =
-  | 'http' // the server answered with an error status
-  | 'network' // no answer: offline, DNS, or CORS refused (the browser can't tell which)
-  | 'truncated' // the body ended before the bytes asked for
-  | 'empty' // zero bytes
-  | 'not-parquet' // no PAR1 magic, or an unreadable footer
-  | 'no-rows' // a valid file with zero rows
-  | 'no-embedding-column'
-  | 'ragged' // rows with different embedding lengths
-  | 'bad-values' // NaN or infinite values in every row
-  | 'no-geometry'
-  | 'unsupported-crs'
-  | 'aborted'
-  | 'bad-listing' // an object-storage listing that isn't one (HTML, JSON, damaged XML, a loop)
-  | 'unsupported-url' // a link a browser can't open (s3://, ftp:, a private bucket)
-  | 'changed' // the file's size isn't the one its listing gave: it changed since
-
-/** A problem with one file, worded for the person using the app. */
-export class DatasetError extends Error {
-  readonly code: DatasetErrorCode
-  readonly fileName: string
-  /** HTTP status, for code 'http'. */
-  readonly status: number | undefined
-  constructor(code: DatasetErrorCode, fileName: string, message: string, status?: number) {
-    super(message)
-    this.name = 'DatasetError'
-    this.code = code
-    this.fileName = fileName
-    this.status = status
-  }
-}

@@ -9,7 +9,7 @@ import { serveFileWithRange } from '../../../scripts/lib/serve-range.mjs'
 import { readEmbeddings } from '../geoparquet/read-embeddings.ts'
 import type { EmbeddingTable } from '../geoparquet/types.ts'
 import { fileNameFromUrl, openRangeBuffer } from './range-buffer.ts'
-import { datasetErrorOf, startTestServer, type TestServer } from '../testing.ts'
+import { datasetErrorOf, startTestServer, type TestServer } from '../testing/http.ts'
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url))
 const fixturesDir = process.env.CHIPFINDER_FIXTURES ?? path.resolve(repoRoot, '../shared/fixtures')

@@ -4,7 +4,7 @@
 // tell CORS refusals from being offline, so those share one 'network' message.
 
 import type { AsyncBuffer } from 'hyparquet'
-import { DatasetError } from '../geoparquet/types.ts'
+import { DatasetError } from '../errors.ts'
 
 export interface RangeBufferOptions {
   signal?: AbortSignal

@@ -3,6 +3,8 @@
 // once comes back from the browser's cache after a reload. Published embedding files are
 // immutable, so a cached range stays valid; "Forget cached files" clears it.
 
+import { abortError, isAbortError } from '../errors.ts'
+
 export const RANGE_CACHE_NAME = 'chipfinder-ranges-v1'
 const RETRYABLE = new Set([429, 500, 502, 503, 504])
 /** Bodies larger than this are not cached (a whole-file 200 of a huge file, say). */
@@ -19,13 +21,13 @@ export interface ResilientFetchOptions {
 
 function wait(ms: number, signal: AbortSignal | null | undefined): Promise<void> {
   return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(new DOMException('Aborted', 'AbortError'))
+    if (signal?.aborted) return reject(abortError())
     const t = setTimeout(resolve, ms)
     signal?.addEventListener(
       'abort',
       () => {
         clearTimeout(t)
-        reject(new DOMException('Aborted', 'AbortError'))
+        reject(abortError())
       },
       { once: true },
     )
@@ -56,7 +58,7 @@ export function resilientFetch(options: ResilientFetchOptions = {}): typeof fetc
         if (!RETRYABLE.has(response.status) || attempt >= retries) return response
         await response.body?.cancel()
       } catch (err) {
-        if ((err instanceof Error && err.name === 'AbortError') || attempt >= retries) throw err
+        if (isAbortError(err) || attempt >= retries) throw err
       }
       await wait(baseDelayMs * 2 ** attempt * (0.75 + Math.random() * 0.5), init?.signal)
     }

@@ -4,8 +4,8 @@ import { fileURLToPath } from 'node:url'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { readEmbeddings } from '../geoparquet/read-embeddings.ts'
 import { mulberry32 } from '../../../scripts/lib/prng.mjs'
-import { SearchIndex, type RankRequest } from '../rank.ts'
-import { plantedClusters, recall, referenceScores, referenceTop, type Dense, type Reference } from './test-data.ts'
+import { SearchIndex, type RankRequest } from './index.ts'
+import { plantedClusters, recall, referenceScores, referenceTop, type Dense, type Reference } from '../testing/rank-data.ts'
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url))
 const fixturesDir = process.env.CHIPFINDER_FIXTURES ?? path.resolve(repoRoot, '../shared/fixtures')

@@ -13,15 +13,15 @@
 // float32 kernel, then the same way. docs/architecture.md ("Ranking") has the whole story.
 
 import { backgroundCount, backgroundRows, backgroundSeed, sigmoid, trainLogistic, type LogisticModel } from '../classifier.ts'
-import type { Precision, RankMethod, ScoreMode } from '../rank.ts'
+import type { ExampleLabel, KernelKind, Precision, RankMethod, ScanPrecision, ScoreMode } from '../vocabulary.ts'
 import { cosineExact, linearExact, maxExact } from './exact.ts'
 import { bestRows, candidatesAbove, candidatesNearZero, type Bounds } from './select.ts'
-import { createRowStore, JsRowStore, U32, type KernelKind, type RowStore, type StoreOptions } from './store.ts'
+import { createRowStore, JsRowStore, U32, type RowStore, type StoreOptions } from './store.ts'
 
 /** A query given as a vector (a drawn area's), raw, in the dataset's space. */
 export interface QueryVector {
   vector: Float32Array
-  label: 'positive' | 'negative'
+  label: ExampleLabel
 }
 
 export interface RankRequest {
@@ -54,7 +54,7 @@ export interface RankOutcome {
   range: [number, number]
   stats: {
     kernel: KernelKind
-    precision: Exclude<Precision, 'auto'>
+    precision: ScanPrecision
     /** Rows rescored with the float32 kernel after a compact scan (0 for an exact scan). */
     rescored: number
     /** Rows rescored in float64 to make the top K (and the suggestions) exact. */
@@ -457,7 +457,7 @@ export class SearchIndex {
     }
   }
 
-  private resolvePrecision(requested: Precision, mode: ScoreMode, _n: number): Exclude<Precision, 'auto'> {
+  private resolvePrecision(requested: Precision, mode: ScoreMode, _n: number): ScanPrecision {
     if (requested === 'auto' || requested === 'exact' || !this.store.compact) return 'exact'
     // Sign bits mean something only around the mean: raw vectors of a set like Clay v0 share one
     // big common direction, and nearly all their signs agree.

@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { assembleKernels } from '../../../scripts/build-kernels.mjs'
 import { readEmbeddings } from '../geoparquet/read-embeddings.ts'
 import { createRowStore, type RowStore } from './store.ts'
-import { plantedClusters, meanOf, gaussian, type Dense } from './test-data.ts'
+import { plantedClusters, meanOf, gaussian, type Dense } from '../testing/rank-data.ts'
 import { kernelBytes } from './wasm.ts'
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url))

@@ -10,10 +10,8 @@
 // its int8 codes and sign bits. Rows are padded to a stride that is a multiple of 128 (zeros,
 // and zero query padding, so the padding adds nothing).
 
-import type { ScoreMode } from '../rank.ts'
+import type { KernelKind, ScoreMode } from '../vocabulary.ts'
 import { instantiate, kernelModule, type Kernels } from './wasm.ts'
-
-export type KernelKind = 'wasm-simd' | 'js'
 
 export interface StoreSegment {
   /** First global row. */

@@ -2,7 +2,7 @@
 // (showSaveFilePicker); a small one, or one in a browser without the picker, is a Blob download.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { ChipCollection } from '../../lib/chip-collection.ts'
-import { rankOrder } from '../../lib/rank.ts'
+import { rankOrder } from '../../lib/testing/rank-data.ts'
 import type { FileSummary } from '../../lib/geoparquet/types.ts'
 import { useAppStore } from '../../state/store.ts'
 import { createRegistry, type CurrentRanking } from '../resources/registry.ts'

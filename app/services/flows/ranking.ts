@@ -5,7 +5,7 @@
 // after it, so a dataset that grows file by file is re-ranked as fast as ranking allows and
 // never more.
 
-import { isAbortError } from '../../../workers/rpc/rpc.ts'
+import { errorMessage, isAbortError } from '../../lib/errors.ts'
 import type { SearchClient } from '../../../workers/search/client.ts'
 import { useAppStore, type AppState, type DrawnArea } from '../../state/store.ts'
 import { anyChanged } from '../../state/search-fields.ts'
@@ -79,7 +79,7 @@ export function startRankingService({ search, registry, fileExamples }: RankingD
     } catch (err) {
       if (isAbortError(err)) return
       store.setState({ rankingStatus: 'idle' })
-      store.getState().notify('error', err instanceof Error ? err.message : String(err))
+      store.getState().notify('error', errorMessage(err))
     }
   }
 

@@ -1,7 +1,8 @@
 // The link as the page reads and writes it: the store round-trips through shareLink and
 // readUrlIntoStore (the same search comes back), and the "opening a shared search" state.
 import { beforeEach, describe, expect, it } from 'vitest'
-import { DEFAULT_RESULT_COUNT, useAppStore } from '../../state/store.ts'
+import { useAppStore } from '../../state/store.ts'
+import { DEFAULT_RESULT_COUNT } from '../../lib/vocabulary.ts'
 import { keptParams, readUrlIntoStore, shareableState, shareLink } from './url-sync.ts'
 
 const initial = useAppStore.getState()

@@ -4,7 +4,8 @@
 
 import type { ChipCollection } from '../../lib/chip-collection.ts'
 import type { FileRecord } from '../../lib/catalog/load-plan.ts'
-import type { RankMethod, RankStats } from '../../../workers/search/protocol.ts'
+import type { RankStats } from '../../../workers/search/protocol.ts'
+import type { RankMethod } from '../../lib/vocabulary.ts'
 
 export interface CurrentRanking {
   /** The dataset (epoch) the ranking belongs to. */

@@ -8,7 +8,8 @@
 // as its embeddings), else the last four months; the scene picked is remembered on the area, so a
 // shared link reproduces the same vector. Errors keep their wording for people.
 
-import type { BackendChoice, EncoderClient } from '../../../../workers/encoder/client.ts'
+import type { EncoderClient } from '../../../../workers/encoder/client.ts'
+import type { BackendChoice } from '../../../lib/vocabulary.ts'
 import type { DrawnArea } from '../../../lib/areas/area.ts'
 import { embedAreaFromImagery, type AreaGeometry, type LonLat } from '../../../lib/imagery/pipeline.ts'
 import { useAppStore } from '../../../state/store.ts'

@@ -8,7 +8,7 @@
 // and errors go to the store's areaStatus; vectors to registry.areas, then areaVersion++ (the
 // ranking service ranks again). A failure loses nothing else: the area stays, with its message.
 
-import { isAbortError } from '../../../../workers/rpc/rpc.ts'
+import { errorMessage, isAbortError } from '../../../lib/errors.ts'
 import type { SearchClient } from '../../../../workers/search/client.ts'
 import type { DrawnArea } from '../../../lib/areas/area.ts'
 import { coveredChips } from '../../../lib/areas/overlap.ts'
@@ -159,7 +159,7 @@ export function startAreaService({ search, registry, encoder }: AreaServiceDeps)
         if (isAbortError(err) || controller.signal.aborted) return
         done.set(area.id, job.key)
         dropVector(area.id)
-        const message = err instanceof Error ? err.message : String(err)
+        const message = errorMessage(err)
         status(area.id, { state: 'error', mode, message: message || 'This area’s vector could not be made.' })
       },
     )

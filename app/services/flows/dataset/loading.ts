@@ -7,9 +7,9 @@ import { bboxRing, ringBBox, unionBBox, type BBox } from '../../../lib/bbox.ts'
 import { clayV0FileInfo, mgrsTileFootprint } from '../../../lib/catalog/mgrs-tile.ts'
 import { readFooter } from '../../../lib/geoparquet/footer.ts'
 import { resilientFetch } from '../../../lib/http/resilient-fetch.ts'
-import { isAbortError } from '../../../../workers/rpc/rpc.ts'
+import { errorMessage, isAbortError } from '../../../lib/errors.ts'
 import { useAppStore, type AppState } from '../../../state/store.ts'
-import { addDecoded, errorMessage, settledExamples, type DatasetContext, type OpenDataset } from './open-dataset.ts'
+import { addDecoded, settledExamples, type DatasetContext, type OpenDataset } from './open-dataset.ts'
 
 /** Above this many unloaded files in view, the person is asked to zoom in. */
 export const MAX_FILES_PER_VIEW = 24

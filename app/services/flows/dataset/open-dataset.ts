@@ -41,10 +41,6 @@ export interface DatasetContext extends DatasetDeps {
   fitToData(bbox: [number, number, number, number]): void
 }
 
-export function errorMessage(err: unknown): string {
-  return err instanceof Error ? err.message : String(err)
-}
-
 function summaryOf(registry: Registry, open: OpenDataset, chips: ChipCollection, last: FileSummary): FileSummary {
   const boxes = registry.files.filter((f) => f.status === 'loaded' && f.bbox).map((f) => f.bbox!)
   return {

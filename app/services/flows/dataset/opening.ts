@@ -9,14 +9,13 @@ import { guessLayout, parseCatalog, type CatalogEntry } from '../../../lib/catal
 import type { FileRecord } from '../../../lib/catalog/load-plan.ts'
 import { bboxRing, unionBBox, type BBox } from '../../../lib/bbox.ts'
 import { listObjects, parseS3Url, type S3Location } from '../../../lib/catalog/s3-list.ts'
-import { DatasetError } from '../../../lib/geoparquet/types.ts'
 import { fileNameFromUrl } from '../../../lib/http/range-buffer.ts'
 import { forgetCachedFiles, resilientFetch } from '../../../lib/http/resilient-fetch.ts'
 import type { FileSource } from '../../../../workers/decode/protocol.ts'
-import { isAbortError } from '../../../../workers/rpc/rpc.ts'
+import { DatasetError, errorMessage, isAbortError } from '../../../lib/errors.ts'
 import { NO_DATASET_MODEL, useAppStore, type AppState } from '../../../state/store.ts'
 import { builtinEntry } from '../../resources/builtin-catalog.ts'
-import { addDecoded, errorMessage, settledExamples, type DatasetContext, type DatasetDeps, type OpenDataset } from './open-dataset.ts'
+import { addDecoded, settledExamples, type DatasetContext, type DatasetDeps, type OpenDataset } from './open-dataset.ts'
 import { createFolderLoader, recordFor } from './loading.ts'
 
 export interface DatasetService {

@@ -1,7 +1,8 @@
-// Helpers for the pure layer's tests (imported by *.test.ts only, never by the app).
+// Helpers for tests that read over real HTTP (app/lib/testing/: imported only by *.test.ts,
+// bench/ and scripts/, never by the app).
 import { createServer, type RequestListener, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { DatasetError } from './geoparquet/types.ts'
+import { DatasetError } from '../errors.ts'
 
 /** The DatasetError a promise rejects with; fails the test if it resolves or throws anything else. */
 export async function datasetErrorOf(p: Promise<unknown>): Promise<DatasetError> {

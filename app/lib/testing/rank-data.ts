@@ -1,4 +1,5 @@
-// Data and float64 references for the ranking tests and benchmarks (never imported by the app).
+// Data and float64 references for the ranking tests and benchmarks (app/lib/testing/: imported
+// only by *.test.ts, bench/ and scripts/, never by the app).
 // The references are written the plain way (centre explicitly, sum dimension after dimension),
 // independently of the index.
 
@@ -147,4 +148,12 @@ export function recall(got: ArrayLike<number>, want: ArrayLike<number>): number 
   let hit = 0
   for (let i = 0; i < got.length; i++) if (set.has(got[i]!)) hit++
   return want.length === 0 ? 1 : hit / want.length
+}
+
+/** Row indices by score, highest first; equal scores keep row order, so a query always ranks the same. */
+export function rankOrder(scores: Float32Array): Uint32Array {
+  const order = new Uint32Array(scores.length)
+  for (let i = 0; i < order.length; i++) order[i] = i
+  order.sort((a, b) => scores[b]! - scores[a]! || a - b)
+  return order
 }

@@ -2,7 +2,8 @@
 // way each producer writes it (hyparquet-writer for pyarrow-style nested lists and key/value
 // metadata; parquet-wasm from an Arrow table for Earth Index's fixed_size_list, so its
 // ARROW:schema is the real thing). Each comes with the lon/lat footprints a reader must return.
-// Imported by footer.test.ts and read-embeddings.layouts.test.ts only; never by the app.
+// Imported by footer.test.ts and read-embeddings.layouts.test.ts only (app/lib/testing/: tests,
+// bench/ and scripts/ only); never by the app.
 
 import { geojsonToWkb, parquetWriteBuffer } from 'hyparquet-writer'
 import type { SchemaElement } from 'hyparquet'

@@ -1,8 +1,8 @@
 // What a person sees of ranking, through the index (the kernels, the exact top K and the methods
-// have their own tests in rank/).
+// have their own tests beside this one).
 import { describe, expect, it } from 'vitest'
-import { rankOrder, SearchIndex, type RankRequest } from './rank.ts'
-import { plantedClusters } from './rank/test-data.ts'
+import { SearchIndex, type RankRequest } from './index.ts'
+import { plantedClusters, rankOrder } from '../testing/rank-data.ts'
 
 const m = plantedClusters(400, 64, { clusters: 2, size: 30, seed: 3, offset: 5 })
 const index = new SearchIndex(64)
