@@ -1,12 +1,13 @@
 // One lint tool. Beyond the recommended rules, it keeps the layers flowing one way
-// (docs/architecture.md): pure code in app/lib imports no UI, map, store or worker code, and
-// the workers import no UI.
+// (docs/architecture.md) with the table in scripts/layers.mjs: pure code in app/lib imports no
+// UI, map, store or worker code, the workers import only app/lib, the store no React or map,
+// services no map or UI, map and UI no workers, and only tests import app/lib/testing.
+// `npm run check:imports` applies the same table to resolved paths and finds import cycles.
 import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
 import reactHooks from 'eslint-plugin-react-hooks'
 import globals from 'globals'
-
-const UI_PACKAGES = ['react', 'react-dom', 'react-dom/*', 'maplibre-gl', 'maplibre-gl/*', '@deck.gl/*', 'zustand', 'zustand/*']
+import { eslintLayerBlocks } from './scripts/layers.mjs'
 
 export default tseslint.config(
   { ignores: ['dist', 'node_modules', 'test-results', 'playwright-report', 'e2e/.fixtures', 'bench/.cache'] },
@@ -32,32 +33,7 @@ export default tseslint.config(
     plugins: { 'react-hooks': reactHooks },
     rules: reactHooks.configs.recommended.rules,
   },
-  {
-    files: ['app/lib/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            { group: UI_PACKAGES, message: 'app/lib is pure TypeScript: no UI, map or store imports.' },
-            { group: ['**/state/*', '**/ui/*', '**/map/*', '**/services/*', '**/workers/*'], message: 'app/lib must not import from higher layers.' },
-          ],
-        },
-      ],
-    },
-  },
-  {
-    files: ['workers/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            { group: UI_PACKAGES, message: 'Workers import no UI, map or store code.' },
-            { group: ['**/app/state/*', '**/app/ui/*', '**/app/map/*', '**/app/services/*'], message: 'Workers use app/lib only.' },
-          ],
-        },
-      ],
-    },
-  },
+  // The layers (scripts/layers.mjs, shared with scripts/check-imports.mjs): one block per layer and
+  // folder depth, and one for its test files, each listing what that file may not import.
+  ...eslintLayerBlocks(),
 )
