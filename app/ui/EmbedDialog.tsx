@@ -7,7 +7,7 @@ import { useEffect, useId, useRef, useState } from 'react'
 import { useAppStore } from '../state/store.ts'
 import { parseOriginList } from '../lib/embed/origins.ts'
 import { componentSnippet, iframeSnippet, parseDimension } from '../lib/embed/snippet.ts'
-import { appPageUrl } from '../services/resources/embed-mode.ts'
+import { appPageUrl } from '../services/resources/app-links.ts'
 import { shareLink } from '../services/flows/url-sync.ts'
 
 /** The button that opens the dialog; it stands on its own, so it can go anywhere in the panel. */

@@ -14,7 +14,7 @@ import { useRanking } from './use-registry.ts'
 import { rangeDomain } from '../lib/histogram.ts'
 import { scoreScaleOf } from '../lib/score-meaning.ts'
 import { datasetLabel, formatCount } from '../lib/format.ts'
-import { fullAppHref } from '../services/resources/embed-mode.ts'
+import { fullAppHref } from '../services/resources/app-links.ts'
 
 function EmbedRanking() {
   const ranking = useRanking()
