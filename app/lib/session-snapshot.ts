@@ -1,4 +1,4 @@
-// The autosaved session (app/services/autosave.ts): the search as its link encodes it (the URL
+// The autosaved session (app/services/flows/autosave.ts): the search as its link encodes it (the URL
 // codec, app/lib/url-state.ts, validates it again on the way back), the local file's name when
 // the search was on one, and the examples from a labels file with their vectors (the labels-file
 // format, validated as strictly as a file a person picks). Stored as JSON text.

@@ -1,7 +1,7 @@
 // Where a chip's picture comes from: which XYZ raster tiles (256 px, Web Mercator, the scheme
 // of OpenStreetMap, EOX and most tile servers) cover its footprint, at a zoom where the chip is
 // about 128 px across, and where each tile goes on a canvas cropped to the footprint's box.
-// Pure arithmetic: the fetching and drawing live in app/services/thumbnails.ts.
+// Pure arithmetic: the fetching and drawing live in app/services/resources/thumbnails.ts.
 
 export const TILE_SIZE = 256
 /** Web Mercator stops here; tiles don't go further north or south. */

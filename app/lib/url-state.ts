@@ -6,7 +6,7 @@
 //    &method=mean|max|classifier&threshold=<number>&basemap=satellite|plain|offline
 //    &areas=<area>;<area>&model=<model id>&stac=<http(s) url>
 // `model` and `stac` say which encoder and which STAC API (imagery) the dataset's drawn areas
-// use, when its catalog entry named them (app/services/area-mode.ts): a link to the dataset's file
+// use, when its catalog entry named them (app/services/flows/areas/area-mode.ts): a link to the dataset's file
 // alone doesn't carry them. Both are written only with areas.
 // Version 1 (links without `v` are version 1 too) is the same without `areas`, and still reads.
 // A link says the lowest version that describes it: v=1 without areas (so an older app opens it

@@ -1,5 +1,5 @@
 // What a person could see or share, in small documented slices. Megabytes (embeddings,
-// footprints, scores) live in the search worker and in app/services/registry.ts; the store only
+// footprints, scores) live in the search worker and in app/services/resources/registry.ts; the store only
 // holds version numbers that say when those changed.
 
 import { create } from 'zustand'
@@ -87,7 +87,7 @@ export interface DatasetSlice {
   catalog: { url: string | null; entries: CatalogEntry[] } | null
   /** A request for the map to show an area; seq makes repeated requests distinct. */
   fitRequest: { bbox: BBox; seq: number } | null
-  /** The open dataset's model (a manifest id) and imagery STAC API, as its catalog entry (or the link) named them; drawn areas use them (app/services/area-mode.ts). */
+  /** The open dataset's model (a manifest id) and imagery STAC API, as its catalog entry (or the link) named them; drawn areas use them (app/services/flows/areas/area-mode.ts). */
   datasetModel: { modelId: string | null; stac: string | null }
 }
 

@@ -1,5 +1,5 @@
 // While a shared link opens: what it asked for and what the page is waiting on, so a person who
-// followed a link knows their colleague's search is on its way (app/services/url-sync.ts clears it
+// followed a link knows their colleague's search is on its way (app/services/flows/url-sync.ts clears it
 // once the search is ranked).
 
 import { useAppStore } from '../state/store.ts'

@@ -1,7 +1,7 @@
 // The embed link's own parameters (not part of the search, kept by url-sync.ts's KEPT_PARAMS):
 //   embed=1                        show the compact embed chrome (app/ui/EmbedLayout.tsx)
 //   allow=<origin>[,<origin>…]     the host sites that may command the embed and receive its
-//                                  events (app/services/embed-bridge.ts); none: read-only
+//                                  events (app/services/flows/embed-bridge.ts); none: read-only
 // An origin is `https://host[:port]`, or `http://` for a loopback host only (localhost,
 // *.localhost, 127.0.0.1, [::1]) so that a site can be tried on a developer's machine. Nothing
 // else: no path, query, fragment, user or password, no wildcard, no `*`, no `null`.

@@ -10,7 +10,7 @@
 // Messages come from other sites: parseCommand checks every field by hand (types, ranges, the
 // size caps links have too), reads only the object's own properties, copies what it keeps into new
 // objects, and ignores fields it doesn't know. Nothing from a message is ever run or rendered as
-// HTML. Who may send commands at all is app/services/embed-bridge.ts's job.
+// HTML. Who may send commands at all is app/services/flows/embed-bridge.ts's job.
 
 import type { BBox } from '../bbox.ts'
 import { CHIP_ID_MAX_LENGTH, isChipId, isOpenableUrl, MAX_EXAMPLES, MAX_URL_LENGTH } from '../vocabulary.ts'

@@ -10,7 +10,7 @@
 // rows whose bound reaches the K-th best are rescored in float64 (exact.ts), so the top K are
 // exactly a float64 reference's top K (scores rounded to float32, ties by lower row). The compact
 // precisions scan int8 codes or sign bits first and rescore their best candidates with the
-// float32 kernel, then the same way. docs/architecture.md ("Ranking") has the whole story.
+// float32 kernel, then the same way. docs/internals.md ("Ranking") has the whole story.
 
 import { backgroundCount, backgroundRows, backgroundSeed, sigmoid, trainLogistic, type LogisticModel } from '../classifier.ts'
 import type { ExampleLabel, KernelKind, Precision, RankMethod, ScanPrecision, ScoreMode } from '../vocabulary.ts'

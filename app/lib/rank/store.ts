@@ -25,7 +25,7 @@ const U64 = 2 ** -53
 
 /**
  * Upper bound on |t − S| for a scan score t against the real cosine S (|S| ≤ 1):
- * gamma · r + beta, r = (|x| + |μ|) / |x − μ| per row (1 in raw mode). See docs/architecture.md
+ * gamma · r + beta, r = (|x| + |μ|) / |x − μ| per row (1 in raw mode). See docs/internals.md
  * ("Exact top-K") for where each term comes from.
  */
 export interface ScanBound {

@@ -34,7 +34,7 @@ export function searchChanged(s: AppState, prev: AppState): boolean {
 /**
  * Put a link's search in the store. `from` says whose it is: a link the page was opened with
  * (it says "Opening a shared search" while it loads), or the search saved in this browser
- * (app/services/autosave.ts, which says so itself).
+ * (app/services/flows/autosave.ts, which says so itself).
  */
 export function readUrlIntoStore(search: string, hash = '', from: 'link' | 'saved' = 'link'): void {
   const { state, problems } = decodeUrlState(search, hash)

@@ -22,7 +22,7 @@ export interface CurrentRanking {
   stats: RankStats
 }
 
-/** A drawn area's vector and what came with it (app/services/area-service.ts writes these). */
+/** A drawn area's vector and what came with it (app/services/flows/areas/area-service.ts writes these). */
 export interface AreaVectorEntry {
   /** The dataset (epoch) the vector belongs to: a vector from another dataset is never ranked by. */
   epoch: number

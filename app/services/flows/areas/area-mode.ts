@@ -1,6 +1,6 @@
 // How the open dataset turns a drawn area into a vector: 'stored' (the overlap-weighted mean of
 // the loaded chips under it: any dataset) or 'encoder' (the dataset's model run in the browser on
-// fresh imagery: sets whose model ships with the app, app/services/models.ts).
+// fresh imagery: sets whose model ships with the app, app/services/resources/models.ts).
 //
 // The model is the catalog entry's `model` when the dataset was opened from a catalog, else the
 // `source_model` its file says every row shares. Encoder mode needs all of:
