@@ -1,5 +1,5 @@
 import { useServices } from '../services/context.ts'
-import { useRestoredSession } from '../services/flows/autosave.ts'
+import { useRestoredSession } from '../state/restored-session.ts'
 
 /** Says that the last search came back (or waits for its local file), with a way to start over. */
 export function RestoredSession() {

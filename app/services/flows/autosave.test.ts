@@ -25,7 +25,8 @@ vi.mock('./session-store.ts', () => ({
   },
 }))
 
-const { startAutosave, useRestoredSession, SAVE_DELAY_MS } = await import('./autosave.ts')
+const { startAutosave, SAVE_DELAY_MS } = await import('./autosave.ts')
+const { useRestoredSession } = await import('../../state/restored-session.ts')
 
 const initial = useAppStore.getState()
 const search = {} as SearchClient

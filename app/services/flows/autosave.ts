@@ -5,27 +5,19 @@
 // is opened again (the app can't reopen it by itself). Stored data that is corrupt or foreign is
 // ignored with a notice. Two tabs: the last one to save wins (docs/notes.md).
 
-import { create } from 'zustand'
 import { debounced } from '../../lib/debounce.ts'
 import { decodeUrlState, encodeUrlParts } from '../../lib/url-state.ts'
 import { encodeLabelsFile, parseLabelsFile } from '../../lib/labels-file.ts'
 import { addressHasSearch, encodeSession, parseSession, type SessionSnapshot } from '../../lib/session-snapshot.ts'
 import { useAppStore, type AppState } from '../../state/store.ts'
 import { useFileExamples } from '../../state/file-examples.ts'
+import { useRestoredSession } from '../../state/restored-session.ts'
 import { KEPT_PARAMS, readUrlIntoStore, searchChanged, shareableState } from './url-sync.ts'
 import { deleteSession, readSession, writeSession } from './session-store.ts'
 import type { LabelsActions } from '../actions/labels.ts'
 import type { FileExamples } from '../actions/file-examples.ts'
 
 export const SAVE_DELAY_MS = 500
-
-/** What the restored-session note shows (app/ui/RestoredSession.tsx). */
-export const useRestoredSession = create<{
-  /** 'restored': the last search came back; 'local': it waits for its local file to be opened again. */
-  state: null | 'restored' | 'local'
-  localFileName: string | null
-  examples: number
-}>()(() => ({ state: null, localFileName: null, examples: 0 }))
 
 /** Parameters that say how the page is shown, not what is searched for. */
 const PAGE_PARAMS = [...KEPT_PARAMS]
