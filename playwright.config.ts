@@ -2,11 +2,53 @@
 // local data server. Run them with `npm run test:e2e` (scripts/run-e2e.mjs builds first).
 // Playwright's own browser download cannot run here, so a system Chromium is used
 // (scripts/find-chromium.mjs; on Debian `apt-get install -y chromium`).
+import { readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { dirname, join } from 'node:path'
 import { defineConfig } from '@playwright/test'
 import { CHROMIUM_ARGS, findChromium } from './scripts/find-chromium.mjs'
 import { APP_PORT, APP_URL, DATA_PORT, DATA_URL, HOST, NO_CORS_PORT } from './e2e/support/servers'
 
 const CI = !!process.env.CI
+
+/**
+ * Chromium features off for the tests. Chromium 156 opens the omnibox's popup as two WebUI pages
+ * in a renderer of their own for every new window, so for every page a test opens: 1–2 s of CPU
+ * each time, beside the app, on a 2-core machine. Headless tests never show an omnibox.
+ * Chromium keeps only the last --disable-features, so this one also names Playwright's own
+ * (chromiumSwitches.ts in playwright-core 1.65.1, read from the installed copy when it can be).
+ */
+function disabledFeatures(): string {
+  const ours = ['WebUIOmniboxPopup', 'WebUIOmniboxAimPopup']
+  let playwrights = [
+    'AvoidUnnecessaryBeforeUnloadCheckSync',
+    'DestroyProfileOnBrowserClose',
+    'HttpsUpgrades',
+    'HttpsFirstBalancedModeAutoEnable',
+    'LensOverlay',
+    'MediaRouter',
+    'PaintHolding',
+    'ThirdPartyStoragePartitioning',
+    'AvoidCorsURLLoaderRestartOnRedirect',
+    'TcpPortRandomizationWin',
+    'OptimizationHints',
+    'NetworkTimeServiceQuerying',
+    'AimEnabled',
+    'PreconnectToSearch',
+    'msForceBrowserSignIn',
+    'msEdgeUpdateLaunchServicesPreferredVersion',
+  ]
+  try {
+    const require = createRequire(import.meta.url)
+    const bundle = readFileSync(join(dirname(require.resolve('playwright-core/package.json')), 'lib', 'coreBundle.js'), 'utf8')
+    const list = /\bdisabledFeatures = \[([^\]]*)\]/.exec(bundle)?.[1]
+    const names = list ? [...list.replace(/\/\/.*$/gm, '').matchAll(/"([\w-]+)"/g)].map((m) => m[1]!) : []
+    if (names.length > 0) playwrights = [...new Set([...playwrights, ...names])]
+  } catch {
+    // Another layout of playwright-core: the copy above stands.
+  }
+  return `--disable-features=${[...playwrights, ...ours].join(',')}`
+}
 
 export default defineConfig({
   testDir: 'e2e',
@@ -30,7 +72,7 @@ export default defineConfig({
     screenshot: 'only-on-failure',
     launchOptions: {
       executablePath: findChromium(),
-      args: [...CHROMIUM_ARGS],
+      args: [...CHROMIUM_ARGS, disabledFeatures()],
     },
   },
   webServer: [

@@ -1,6 +1,6 @@
 // Every kind of bad input gets a clear message naming the file, and nothing the person chose
 // is lost: their examples stay, and the demo (or the dataset already loaded) keeps working.
-import { test, expect, anyOf, CORS_BLOCKED, FAILED_RESOURCE } from './support/test'
+import { test, expect, anyOf, CORS_BLOCKED, FAILED_RESOURCE, sharedPage } from './support/test'
 import { AppPage, DEMO_LABEL } from './support/app-page'
 import { dataUrls, NO_CORS_DATA_URL, type FixtureName } from './support/servers'
 
@@ -56,12 +56,26 @@ test.describe('a dataset link that cannot be opened', () => {
   }
 })
 
+// The demo with a positive, opened once (an opening costs seconds here): a link refused as typed,
+// then a bad one opened, over the same search (serial: after a failure the rest is skipped).
 test.describe('a bad dataset opened over a working search', () => {
   test.use({ allowedConsoleErrors: FAILED_RESOURCE })
+  test.describe.configure({ mode: 'serial' })
+  const shared = sharedPage((page) => new AppPage(page).openDemo({ positive: POSITIVE }), { allowedConsoleErrors: FAILED_RESOURCE })
 
-  test('leaves the loaded chips, the examples and the ranking as they were', async ({ page }) => {
+  test('typing a link that is not http(s) is refused before anything is fetched', async () => {
+    const { page } = shared
     const app = new AppPage(page)
-    await app.openDemo({ positive: POSITIVE })
+    await page.getByText('Open another dataset').click()
+    await page.getByLabel(/Link to a GeoParquet embeddings file/).fill('ftp://example.org/x.parquet')
+    await page.getByRole('button', { name: 'Open', exact: true }).click()
+    await expect(page.getByText('Enter a full http:// or https:// link')).toBeVisible()
+    await expect(app.datasetLabel).toHaveText(DEMO_LABEL)
+  })
+
+  test('leaves the loaded chips, the examples and the ranking as they were', async () => {
+    const { page } = shared
+    const app = new AppPage(page)
     await app.expectTopResult(POSITIVE)
     const before = await app.ranking(20)
 
@@ -116,12 +130,3 @@ test('a hostile link runs nothing and says what it ignored', async ({ page }) =>
   expect(dialogs).toBe(0)
 })
 
-test('typing a link that is not http(s) is refused before anything is fetched', async ({ page }) => {
-  const app = new AppPage(page)
-  await app.openDemo()
-  await page.getByText('Open another dataset').click()
-  await page.getByLabel(/Link to a GeoParquet embeddings file/).fill('ftp://example.org/x.parquet')
-  await page.getByRole('button', { name: 'Open', exact: true }).click()
-  await expect(page.getByText('Enter a full http:// or https:// link')).toBeVisible()
-  await expect(app.datasetLabel).toHaveText(DEMO_LABEL)
-})

@@ -2,7 +2,7 @@
 // loading what is in view, searching across tiles, cancelling, the browser cache, retries and
 // failures. Served by the local S3-compatible data server over synthetic sets whose planted
 // clusters (scripts/make-synthetic-sets.mjs) say what a search must find.
-import { test, expect, anyOf, CORS_BLOCKED, FAILED_RESOURCE } from './support/test'
+import { test, expect, anyOf, CORS_BLOCKED, FAILED_RESOURCE, sharedPage } from './support/test'
 import { AppPage } from './support/app-page'
 import { s3Urls } from './support/servers'
 import type { Page } from '@playwright/test'
@@ -32,52 +32,111 @@ async function jumpTo(app: AppPage, bbox: [number, number, number, number]): Pro
   await app.page.evaluate((b) => window.__chipfinder!.jumpTo(b), bbox)
 }
 
-test('a folder shows where it has data before reading embeddings, then loads what is in view', async ({ page, networkLog }) => {
-  const app = new AppPage(page)
-  const m = await manifest(page)
-  await openFolder(app)
-  await expect(page.getByTestId('stop-reason')).toContainText('26 files hold chips here. Zoom in to load them')
-  await expect(app.datasetLabel).toContainText('nothing loaded yet')
-  // Only the listing was read: no file's bytes yet.
-  expect(networkLog.filter((r) => /\.gpq/.test(r.url))).toEqual([])
+// Opening a folder costs seconds (the listing, then the map on the CPU), so these tests share one
+// opened folder and go on, in order, from where the one before left it (serial: after a failure the
+// rest are skipped, as the rest of one long test would be).
+test.describe('one opened folder: what is in view loads, the cache, a search across regions', () => {
+  test.describe.configure({ mode: 'serial' })
+  const shared = sharedPage((page) => openFolder(new AppPage(page)), { allowedConsoleErrors: FAILED_RESOURCE })
 
-  const alaska = m.files.filter((f) => f.set === 'clay-v0-global' && f.mgrs?.startsWith('03W'))
-  const rows = alaska.reduce((n, f) => n + f.rows, 0)
-  await jumpTo(app, ALASKA)
-  await expect(page.getByTestId('file-counts')).toContainText(`${alaska.length} loaded`, { timeout: 30_000 })
-  await expect(page.getByTestId('here')).toHaveText(`${rows.toLocaleString('en-US')} chips loaded of ${rows.toLocaleString('en-US')} available here`)
-  await expect(app.datasetLabel).toContainText(`${rows.toLocaleString('en-US')} chips · Clay v0 · 768-d`)
-  await expect(page.getByTestId('files-progress')).toBeHidden()
+  test('a folder shows where it has data before reading embeddings, then loads what is in view', async () => {
+    const { page, networkLog } = shared
+    const app = new AppPage(page)
+    const m = await manifest(page)
+    await expect(page.getByTestId('stop-reason')).toContainText('26 files hold chips here. Zoom in to load them')
+    await expect(app.datasetLabel).toContainText('nothing loaded yet')
+    // Only the listing was read: no file's bytes yet.
+    expect(networkLog.filter((r) => /\.gpq/.test(r.url))).toEqual([])
+
+    const alaska = m.files.filter((f) => f.set === 'clay-v0-global' && f.mgrs?.startsWith('03W'))
+    const rows = alaska.reduce((n, f) => n + f.rows, 0)
+    await jumpTo(app, ALASKA)
+    await expect(page.getByTestId('file-counts')).toContainText(`${alaska.length} loaded`, { timeout: 30_000 })
+    await expect(page.getByTestId('here')).toHaveText(`${rows.toLocaleString('en-US')} chips loaded of ${rows.toLocaleString('en-US')} available here`)
+    await expect(app.datasetLabel).toContainText(`${rows.toLocaleString('en-US')} chips · Clay v0 · 768-d`)
+    await expect(page.getByTestId('files-progress')).toBeHidden()
+  })
+
+  test('files loaded once come back from the browser cache after a reload', async () => {
+    const { page, networkLog } = shared
+    const app = new AppPage(page)
+    // The folder is open, and the test before loaded the Alaska tiles.
+    await jumpTo(app, ALASKA)
+    await expect(page.getByTestId('file-counts')).toContainText('6 loaded', { timeout: 30_000 })
+    const before = networkLog.filter((r) => /\.gpq/.test(r.url)).length
+    expect(before).toBeGreaterThan(0)
+
+    await page.reload()
+    await expect(page.getByTestId('file-counts')).toContainText(/26 files · 26 located/, { timeout: 30_000 })
+    await jumpTo(app, ALASKA)
+    await expect(page.getByTestId('file-counts')).toContainText('6 loaded', { timeout: 30_000 })
+    expect(networkLog.filter((r) => /\.gpq/.test(r.url)).length).toBe(before)
+  })
+
+  test('a search finds the same kind of place across tiles and regions as they load', async () => {
+    const { page } = shared
+    const app = new AppPage(page)
+    const m = await manifest(page)
+    const lakes = m.planted['clay-v0-global']!['lake']!.ids
+    const alaskaLakes = lakes.filter((id) => id.startsWith('03W'))
+    expect(alaskaLakes.length).toBeGreaterThan(2)
+    // The folder is open (and was reloaded by the test before).
+    await jumpTo(app, ALASKA)
+    // Loads start a moment after the map stops moving: wait for them to finish, not just begin.
+    await expect(page.getByTestId('file-counts')).toContainText('6 loaded', { timeout: 30_000 })
+    await app.waitForIdle()
+    await app.clickChip(alaskaLakes[0]!)
+    await app.expectTopResult(alaskaLakes[0]!)
+    await expect.poll(async () => (await app.ranking(alaskaLakes.length)).map((r) => r.id).sort()).toEqual([...alaskaLakes].sort())
+
+    // Kenya's tiles load when the map goes there, and its lakes join the top of the ranking.
+    const kenya = m.files.filter((f) => f.set === 'clay-v0-global' && f.mgrs?.startsWith('37M'))
+    const box: [number, number, number, number] = [
+      Math.min(...kenya.map((f) => f.bbox[0])),
+      Math.min(...kenya.map((f) => f.bbox[1])),
+      Math.max(...kenya.map((f) => f.bbox[2])),
+      Math.max(...kenya.map((f) => f.bbox[3])),
+    ]
+    const kenyaLakes = lakes.filter((id) => id.startsWith('37M'))
+    await jumpTo(app, box)
+    await expect(page.getByTestId('file-counts')).toContainText(`${6 + kenya.length} loaded`, { timeout: 30_000 })
+    const wanted = [...alaskaLakes, ...kenyaLakes].sort()
+    await expect.poll(async () => (await app.ranking(wanted.length)).map((r) => r.id).sort(), { timeout: 20_000 }).toEqual(wanted)
+  })
 })
 
-test('a search finds the same kind of place across tiles and regions as they load', async ({ page }) => {
-  const app = new AppPage(page)
-  const m = await manifest(page)
-  const lakes = m.planted['clay-v0-global']!['lake']!.ids
-  const alaskaLakes = lakes.filter((id) => id.startsWith('03W'))
-  expect(alaskaLakes.length).toBeGreaterThan(2)
-  await openFolder(app)
-  await jumpTo(app, ALASKA)
-  // Loads start a moment after the map stops moving: wait for them to finish, not just begin.
-  await expect(page.getByTestId('file-counts')).toContainText('6 loaded', { timeout: 30_000 })
-  await app.waitForIdle()
-  await app.clickChip(alaskaLakes[0]!)
-  await app.expectTopResult(alaskaLakes[0]!)
-  await expect.poll(async () => (await app.ranking(alaskaLakes.length)).map((r) => r.id).sort()).toEqual([...alaskaLakes].sort())
+// The demo, opened once: a folder that can't be listed leaves it, then the picker opens one.
+test.describe('the demo, opened once: a refused listing, then the dataset picker', () => {
+  test.describe.configure({ mode: 'serial' })
+  const shared = sharedPage((page) => new AppPage(page).openDemo(), { allowedConsoleErrors: FAILED_RESOURCE })
 
-  // Kenya's tiles load when the map goes there, and its lakes join the top of the ranking.
-  const kenya = m.files.filter((f) => f.set === 'clay-v0-global' && f.mgrs?.startsWith('37M'))
-  const box: [number, number, number, number] = [
-    Math.min(...kenya.map((f) => f.bbox[0])),
-    Math.min(...kenya.map((f) => f.bbox[1])),
-    Math.max(...kenya.map((f) => f.bbox[2])),
-    Math.max(...kenya.map((f) => f.bbox[3])),
-  ]
-  const kenyaLakes = lakes.filter((id) => id.startsWith('37M'))
-  await jumpTo(app, box)
-  await expect(page.getByTestId('file-counts')).toContainText(`${6 + kenya.length} loaded`, { timeout: 30_000 })
-  const wanted = [...alaskaLakes, ...kenyaLakes].sort()
-  await expect.poll(async () => (await app.ranking(wanted.length)).map((r) => r.id).sort(), { timeout: 20_000 }).toEqual(wanted)
+  test('a bucket that refuses listing says so, and the demo stays', async () => {
+    const { page } = shared
+    const app = new AppPage(page)
+    await app.openDatasetUrl(s3Urls.fault('list-403', 'synthetic', 'clay-v0-global/'))
+    await expect(app.loadError).toContainText(/403|refused|not allowed|doesn.t allow/i)
+    await expect(app.datasetLabel).toHaveText('417 chips · Clay v0 · 768-d · 2022-06-10')
+  })
+
+  test('the dataset picker offers the published sets and the offline demo', async () => {
+    const { page } = shared
+    const app = new AppPage(page)
+    // The demo, still open after the refused folder of the test before.
+    await expect(app.datasetLabel).toHaveText('417 chips · Clay v0 · 768-d · 2022-06-10')
+    await page.getByRole('button', { name: 'Choose a dataset…' }).click()
+    const picker = page.getByTestId('dataset-picker')
+    for (const title of ['Clay v0, global (Sentinel-2)', 'Clay v1.5, Sentinel-2', 'Clay v1.5, NAIP (USA, aerial)', 'LGND Clay v1.5, Sentinel-2 L2A'])
+      await expect(picker.getByText(title, { exact: true })).toBeVisible()
+    await page.keyboard.press('Escape')
+    await expect(picker).toBeHidden()
+
+    // Its own form opens a folder by link.
+    await page.getByRole('button', { name: 'Choose a dataset…' }).click()
+    await picker.getByLabel(/Link to a GeoParquet embeddings file/).fill(FOLDER)
+    await picker.getByRole('button', { name: 'Open', exact: true }).click()
+    await expect(picker).toBeHidden()
+    await expect(page.getByTestId('file-counts')).toContainText(/26 files · 26 located/, { timeout: 30_000 })
+  })
 })
 
 test('cancel stops the loads; moving the map starts them again', async ({ page }) => {
@@ -95,21 +154,6 @@ test('cancel stops the loads; moving the map starts them again', async ({ page }
   await expect(page.getByTestId('file-counts')).toContainText('6 loaded', { timeout: 45_000 })
 })
 
-test('files loaded once come back from the browser cache after a reload', async ({ page, networkLog }) => {
-  const app = new AppPage(page)
-  await openFolder(app)
-  await jumpTo(app, ALASKA)
-  await expect(page.getByTestId('file-counts')).toContainText('6 loaded', { timeout: 30_000 })
-  const before = networkLog.filter((r) => /\.gpq/.test(r.url)).length
-  expect(before).toBeGreaterThan(0)
-
-  await page.reload()
-  await expect(page.getByTestId('file-counts')).toContainText(/26 files · 26 located/, { timeout: 30_000 })
-  await jumpTo(app, ALASKA)
-  await expect(page.getByTestId('file-counts')).toContainText('6 loaded', { timeout: 30_000 })
-  expect(networkLog.filter((r) => /\.gpq/.test(r.url)).length).toBe(before)
-})
-
 test('a server that fails twice before answering still loads, after retries', async ({ page }) => {
   const app = new AppPage(page)
   await page.request.post(s3Urls.reset('500x2,tag-retry'))
@@ -117,14 +161,6 @@ test('a server that fails twice before answering still loads, after retries', as
   await jumpTo(app, ALASKA)
   await expect(page.getByTestId('file-counts')).toContainText('6 loaded', { timeout: 45_000 })
   await expect(app.notices.filter({ hasText: '500' })).toHaveCount(0)
-})
-
-test('a bucket that refuses listing says so, and the demo stays', async ({ page }) => {
-  const app = new AppPage(page)
-  await app.openDemo()
-  await app.openDatasetUrl(s3Urls.fault('list-403', 'synthetic', 'clay-v0-global/'))
-  await expect(app.loadError).toContainText(/403|refused|not allowed|doesn.t allow/i)
-  await expect(app.datasetLabel).toHaveText('417 chips · Clay v0 · 768-d · 2022-06-10')
 })
 
 test.describe('a folder on a server that refuses browser access', () => {
@@ -162,24 +198,6 @@ test('a catalog link lists its datasets; picking one opens it', async ({ page })
   await expect(page.getByTestId('file-counts')).toContainText(/26 files · 26 located/, { timeout: 30_000 })
   await expect(app.datasetLabel).toContainText('Clay v0 global (synthetic)')
   await expect(page).toHaveURL(/dataset=http:\/\/127\.0\.0\.1:\d+\/s3\/synthetic\/clay-v0-global\//)
-})
-
-test('the dataset picker offers the published sets and the offline demo', async ({ page }) => {
-  const app = new AppPage(page)
-  await app.openDemo()
-  await page.getByRole('button', { name: 'Choose a dataset…' }).click()
-  const picker = page.getByTestId('dataset-picker')
-  for (const title of ['Clay v0, global (Sentinel-2)', 'Clay v1.5, Sentinel-2', 'Clay v1.5, NAIP (USA, aerial)', 'LGND Clay v1.5, Sentinel-2 L2A'])
-    await expect(picker.getByText(title, { exact: true })).toBeVisible()
-  await page.keyboard.press('Escape')
-  await expect(picker).toBeHidden()
-
-  // Its own form opens a folder by link.
-  await page.getByRole('button', { name: 'Choose a dataset…' }).click()
-  await picker.getByLabel(/Link to a GeoParquet embeddings file/).fill(FOLDER)
-  await picker.getByRole('button', { name: 'Open', exact: true }).click()
-  await expect(picker).toBeHidden()
-  await expect(page.getByTestId('file-counts')).toContainText(/26 files · 26 located/, { timeout: 30_000 })
 })
 
 test('a server that ignores byte ranges (200 with the whole file) still loads', async ({ page }) => {

@@ -2,7 +2,7 @@
 // person's own computer, by picking it or dropping it on the page.
 import { readFile } from 'node:fs/promises'
 import path from 'node:path'
-import { test, expect } from './support/test'
+import { test, expect, sharedPage } from './support/test'
 import { AppPage } from './support/app-page'
 import { dataUrls } from './support/servers'
 
@@ -34,36 +34,45 @@ test('a generic GeoParquet file from a link: ids from its id column, clusters ra
   expect(top.every((row) => row % 3 === 0)).toBe(true)
 })
 
-test('a file picked from this computer opens without being uploaded, and the link is left alone', async ({ page, networkLog }) => {
-  const app = new AppPage(page)
-  await app.openDemo()
-  const urlBefore = page.url()
-  await page.getByText('Open another dataset').click()
-  await page.getByLabel(/Or a file from this computer/).setInputFiles(SMALL)
-  await expect(app.datasetLabel).toContainText(/^30 chips · small-valid\.parquet · 16-d/)
-  expect(networkLog.filter((r) => r.url.includes('small-valid'))).toEqual([])
-  const ids = await page.evaluate(() => window.__chipfinder!.chipIds())
-  await app.waitForIdle()
-  await app.clickChip(ids[4]!)
-  await app.expectTopResult(ids[4]!)
-  // A local file can't be shared by link, so the address still names what it named before.
-  expect(page.url()).toBe(urlBefore)
-})
+// The demo, opened once (an opening costs seconds here): a file picked, then one dropped over it
+// (serial: the second goes on from the first; after a failure the rest is skipped).
+test.describe('from this computer, on one page', () => {
+  test.describe.configure({ mode: 'serial' })
+  const shared = sharedPage((page) => new AppPage(page).openDemo())
 
-test('a file dropped on the page opens the same way', async ({ page }) => {
-  const app = new AppPage(page)
-  await app.openDemo()
-  const bytes = [...(await readFile(SMALL))]
-  const dataTransfer = await page.evaluateHandle((data) => {
-    const dt = new DataTransfer()
-    dt.items.add(new File([new Uint8Array(data)], 'dropped.parquet'))
-    return dt
-  }, bytes)
-  await page.dispatchEvent('.drop-zone', 'dragover', { dataTransfer })
-  await expect(page.getByText('Drop a GeoParquet file to open it')).toBeVisible()
-  await page.dispatchEvent('.drop-zone', 'drop', { dataTransfer })
-  await expect(app.datasetLabel).toContainText(/^30 chips · dropped\.parquet · 16-d/)
-  await expect(page.getByText('Drop a GeoParquet file to open it')).toBeHidden()
+  test('a file picked from this computer opens without being uploaded, and the link is left alone', async () => {
+    const { page, networkLog } = shared
+    const app = new AppPage(page)
+    const urlBefore = page.url()
+    await page.getByText('Open another dataset').click()
+    await page.getByLabel(/Or a file from this computer/).setInputFiles(SMALL)
+    await expect(app.datasetLabel).toContainText(/^30 chips · small-valid\.parquet · 16-d/)
+    expect(networkLog.filter((r) => r.url.includes('small-valid'))).toEqual([])
+    const ids = await page.evaluate(() => window.__chipfinder!.chipIds())
+    await app.waitForIdle()
+    await app.clickChip(ids[4]!)
+    await app.expectTopResult(ids[4]!)
+    // A local file can't be shared by link, so the address still names what it named before.
+    expect(page.url()).toBe(urlBefore)
+  })
+
+  test('a file dropped on the page opens the same way', async () => {
+    const { page } = shared
+    const app = new AppPage(page)
+    // Over the file the test before opened: a drop replaces whatever is open.
+    await expect(app.datasetLabel).toContainText(/^30 chips · small-valid\.parquet · 16-d/)
+    const bytes = [...(await readFile(SMALL))]
+    const dataTransfer = await page.evaluateHandle((data) => {
+      const dt = new DataTransfer()
+      dt.items.add(new File([new Uint8Array(data)], 'dropped.parquet'))
+      return dt
+    }, bytes)
+    await page.dispatchEvent('.drop-zone', 'dragover', { dataTransfer })
+    await expect(page.getByText('Drop a GeoParquet file to open it')).toBeVisible()
+    await page.dispatchEvent('.drop-zone', 'drop', { dataTransfer })
+    await expect(app.datasetLabel).toContainText(/^30 chips · dropped\.parquet · 16-d/)
+    await expect(page.getByText('Drop a GeoParquet file to open it')).toBeHidden()
+  })
 })
 
 test('a file in Web Mercator (EPSG:3857) is reprojected to longitude and latitude', async ({ page }) => {

@@ -4,7 +4,7 @@
 // whose entries name the data server's test imagery: flat-coloured tiles whose colour says which
 // tile they are (tileColour in data-server.mjs), so a picture's pixels show where they came from.
 // The last test runs the same loop on 100,000 chips (scripts/make-large-set.mjs).
-import { test, expect, FAILED_RESOURCE } from './support/test'
+import { test, expect, FAILED_RESOURCE, sharedPage } from './support/test'
 import { AppPage } from './support/app-page'
 import { DATA_URL, s3Urls } from './support/servers'
 import { decodePng, colourDistance } from './support/pixels'
@@ -47,103 +47,114 @@ async function rankingOtherThan(app: AppPage, other: { id: string; score: number
   return app.ranking(n)
 }
 
-test('“More like this” and “Not this” on a result add examples and change the ranking', async ({ page }) => {
-  const app = new AppPage(page)
-  const lakes = await alaskaLakes(page)
-  await openAlaska(app)
-  await app.clickChip(lakes[0]!)
-  await app.expectTopResult(lakes[0]!)
-  const first = await app.ranking(30)
+// The Alaska tiles opened once (six files, then the map, on the CPU): undo and redo first, as they
+// need a page with no labelling steps yet, ending with every label taken back; then labels from
+// the list on the same page (serial: after a failure the rest is skipped).
+test.describe('one opened set: undo and redo, then labels from the list', () => {
+  test.describe.configure({ mode: 'serial' })
+  const shared = sharedPage((page) => openAlaska(new AppPage(page)), { allowedConsoleErrors: FAILED_RESOURCE })
 
-  // A lake further down the list becomes a second positive.
-  const ids = await app.resultIds()
-  const second = ids.find((id, i) => i > 0 && lakes.includes(id))!
-  await app.labelButton(second, 'positive').click()
-  await expect(app.positives).toHaveCount(2)
-  await expect(app.positives.nth(1)).toContainText(second)
-  await expect(app.labelButton(second, 'positive')).toHaveAttribute('aria-pressed', 'true')
-  const withTwo = await rankingOtherThan(app, first)
-  expect(withTwo.slice(0, 2).map((r) => r.id).sort()).toEqual([lakes[0]!, second].sort())
+  test('undo and redo, by button and by keyboard, restore the examples and the ranking', async () => {
+    const { page } = shared
+    const app = new AppPage(page)
+    const lakes = await alaskaLakes(page)
+    await expect(app.undoButton).toBeDisabled()
 
-  // A chip that isn't a lake, marked "Not this", falls down the ranking.
-  const notLake = (await app.resultIds()).find((id) => !lakes.includes(id))!
-  const before = withTwo.find((r) => r.id === notLake)?.score ?? (await app.ranking()).find((r) => r.id === notLake)!.score
-  await app.labelButton(notLake, 'negative').click()
-  await expect(app.negatives).toHaveCount(1)
-  await expect(app.negatives.first()).toContainText(notLake)
-  await expect.poll(async () => (await app.ranking()).find((r) => r.id === notLake)!.score).toBeLessThan(before)
-  // Scores say what they mean.
-  await expect(app.results.first().locator('.score')).toHaveAttribute('title', /^\d\.\d\d — .*your examples$/)
-  // The histogram marks where the examples fall: two white marks and one red.
-  await expect(page.getByTestId('histogram-mark').and(page.locator('[data-kind="positive"]'))).toHaveCount(2)
-  await expect(page.getByTestId('histogram-mark').and(page.locator('[data-kind="negative"]'))).toHaveCount(1)
+    await app.clickChip(lakes[0]!)
+    await app.expectTopResult(lakes[0]!)
+    const r1 = await app.ranking(30)
+    const second = (await app.resultIds()).find((id, i) => i > 0 && lakes.includes(id))!
+    await app.labelButton(second, 'positive').click()
+    const r2 = await rankingOtherThan(app, r1)
+    const notLake = (await app.resultIds()).find((id) => !lakes.includes(id))!
+    await app.labelButton(notLake, 'negative').click()
+    const r3 = await rankingOtherThan(app, r2)
 
-  // Pressing "More like this" again takes the label off.
-  const row = page.getByTestId('results').getByRole('listitem').filter({ has: page.locator(`[data-chip-id="${second}"]`) })
-  await expect(row.getByText('positive example')).toBeAttached()
-  await app.labelButton(second, 'positive').click()
-  await expect(app.positives).toHaveCount(1)
-  await expect(app.labelButton(second, 'positive')).toHaveAttribute('aria-pressed', 'false')
-  await expect(row.getByText('positive example')).not.toBeAttached()
-})
+    // The button says what it will undo.
+    await expect(app.undoButton).toHaveAccessibleName(`Undo: mark ${notLake} as negative`)
+    await app.undoButton.click()
+    await expect(app.negatives).toHaveCount(0)
+    await expect.poll(() => app.ranking(30)).toEqual(r2)
+    await expect(app.redoButton).toHaveAccessibleName(`Redo: mark ${notLake} as negative`)
+    await expect(page).not.toHaveURL(/negative=/)
 
-test('undo and redo, by button and by keyboard, restore the examples and the ranking', async ({ page }) => {
-  const app = new AppPage(page)
-  const lakes = await alaskaLakes(page)
-  await openAlaska(app)
-  await expect(app.undoButton).toBeDisabled()
+    await page.keyboard.press('Control+z')
+    await expect(app.positives).toHaveCount(1)
+    await expect.poll(() => app.ranking(30)).toEqual(r1)
 
-  await app.clickChip(lakes[0]!)
-  await app.expectTopResult(lakes[0]!)
-  const r1 = await app.ranking(30)
-  const second = (await app.resultIds()).find((id, i) => i > 0 && lakes.includes(id))!
-  await app.labelButton(second, 'positive').click()
-  const r2 = await rankingOtherThan(app, r1)
-  const notLake = (await app.resultIds()).find((id) => !lakes.includes(id))!
-  await app.labelButton(notLake, 'negative').click()
-  const r3 = await rankingOtherThan(app, r2)
+    await page.keyboard.press('Control+Shift+z')
+    await expect(app.positives).toHaveCount(2)
+    await expect.poll(() => app.ranking(30)).toEqual(r2)
+    await page.keyboard.press('Control+y')
+    await expect(app.negatives).toHaveCount(1)
+    await expect.poll(() => app.ranking(30)).toEqual(r3)
+    await expect(app.redoButton).toBeDisabled()
 
-  // The button says what it will undo.
-  await expect(app.undoButton).toHaveAccessibleName(`Undo: mark ${notLake} as negative`)
-  await app.undoButton.click()
-  await expect(app.negatives).toHaveCount(0)
-  await expect.poll(() => app.ranking(30)).toEqual(r2)
-  await expect(app.redoButton).toHaveAccessibleName(`Redo: mark ${notLake} as negative`)
-  await expect(page).not.toHaveURL(/negative=/)
+    // Removing an example from the list, and a map click, are steps too.
+    await page.getByRole('button', { name: `Remove ${second}` }).click()
+    await expect(app.undoButton).toHaveAccessibleName(`Undo: remove ${second} from the positives`)
+    await app.undoButton.click()
+    await expect(app.positives).toHaveCount(2)
+    await expect(app.positives.nth(1)).toContainText(second)
 
-  await page.keyboard.press('Control+z')
-  await expect(app.positives).toHaveCount(1)
-  await expect.poll(() => app.ranking(30)).toEqual(r1)
+    // Ctrl+Z while typing in a text field is the field's own undo, not the examples'.
+    await page.getByText('Open another dataset').click()
+    const field = page.getByLabel(/Link to a GeoParquet embeddings file/).first()
+    await field.fill('https://example.org/x')
+    await field.press('Control+z')
+    await expect(app.positives).toHaveCount(2)
+    await expect(app.negatives).toHaveCount(1)
 
-  await page.keyboard.press('Control+Shift+z')
-  await expect(app.positives).toHaveCount(2)
-  await expect.poll(() => app.ranking(30)).toEqual(r2)
-  await page.keyboard.press('Control+y')
-  await expect(app.negatives).toHaveCount(1)
-  await expect.poll(() => app.ranking(30)).toEqual(r3)
-  await expect(app.redoButton).toBeDisabled()
+    // Undo everything: back to no examples and no ranking.
+    await page.locator('body').click({ position: { x: 5, y: 5 } })
+    for (let i = 0; i < 3; i++) await app.undoButton.click()
+    await expect(app.positives).toHaveCount(0)
+    await expect(page.getByTestId('no-ranking')).toBeVisible()
+    await expect(app.undoButton).toBeDisabled()
+  })
 
-  // Removing an example from the list, and a map click, are steps too.
-  await page.getByRole('button', { name: `Remove ${second}` }).click()
-  await expect(app.undoButton).toHaveAccessibleName(`Undo: remove ${second} from the positives`)
-  await app.undoButton.click()
-  await expect(app.positives).toHaveCount(2)
-  await expect(app.positives.nth(1)).toContainText(second)
+  test('“More like this” and “Not this” on a result add examples and change the ranking', async () => {
+    const { page } = shared
+    const app = new AppPage(page)
+    const lakes = await alaskaLakes(page)
+    // The test before took every label back.
+    await expect(app.positives).toHaveCount(0)
+    await expect(app.negatives).toHaveCount(0)
+    await app.clickChip(lakes[0]!)
+    await app.expectTopResult(lakes[0]!)
+    const first = await app.ranking(30)
 
-  // Ctrl+Z while typing in a text field is the field's own undo, not the examples'.
-  await page.getByText('Open another dataset').click()
-  const field = page.getByLabel(/Link to a GeoParquet embeddings file/).first()
-  await field.fill('https://example.org/x')
-  await field.press('Control+z')
-  await expect(app.positives).toHaveCount(2)
-  await expect(app.negatives).toHaveCount(1)
+    // A lake further down the list becomes a second positive.
+    const ids = await app.resultIds()
+    const second = ids.find((id, i) => i > 0 && lakes.includes(id))!
+    await app.labelButton(second, 'positive').click()
+    await expect(app.positives).toHaveCount(2)
+    await expect(app.positives.nth(1)).toContainText(second)
+    await expect(app.labelButton(second, 'positive')).toHaveAttribute('aria-pressed', 'true')
+    const withTwo = await rankingOtherThan(app, first)
+    expect(withTwo.slice(0, 2).map((r) => r.id).sort()).toEqual([lakes[0]!, second].sort())
 
-  // Undo everything: back to no examples and no ranking.
-  await page.locator('body').click({ position: { x: 5, y: 5 } })
-  for (let i = 0; i < 3; i++) await app.undoButton.click()
-  await expect(app.positives).toHaveCount(0)
-  await expect(page.getByTestId('no-ranking')).toBeVisible()
-  await expect(app.undoButton).toBeDisabled()
+    // A chip that isn't a lake, marked "Not this", falls down the ranking.
+    const notLake = (await app.resultIds()).find((id) => !lakes.includes(id))!
+    const before = withTwo.find((r) => r.id === notLake)?.score ?? (await app.ranking()).find((r) => r.id === notLake)!.score
+    await app.labelButton(notLake, 'negative').click()
+    await expect(app.negatives).toHaveCount(1)
+    await expect(app.negatives.first()).toContainText(notLake)
+    await expect.poll(async () => (await app.ranking()).find((r) => r.id === notLake)!.score).toBeLessThan(before)
+    // Scores say what they mean.
+    await expect(app.results.first().locator('.score')).toHaveAttribute('title', /^\d\.\d\d — .*your examples$/)
+    // The histogram marks where the examples fall: two white marks and one red.
+    await expect(page.getByTestId('histogram-mark').and(page.locator('[data-kind="positive"]'))).toHaveCount(2)
+    await expect(page.getByTestId('histogram-mark').and(page.locator('[data-kind="negative"]'))).toHaveCount(1)
+
+    // Pressing "More like this" again takes the label off.
+    const row = page.getByTestId('results').getByRole('listitem').filter({ has: page.locator(`[data-chip-id="${second}"]`) })
+    await expect(row.getByText('positive example')).toBeAttached()
+    await app.labelButton(second, 'positive').click()
+    await expect(app.positives).toHaveCount(1)
+    await expect(app.labelButton(second, 'positive')).toHaveAttribute('aria-pressed', 'false')
+    await expect(row.getByText('positive example')).not.toBeAttached()
+  })
 })
 
 test('the ranking methods are explained in plain words, shared in the link, and “Learn from my labels” asks for labels', async ({ page }) => {

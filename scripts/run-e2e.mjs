@@ -38,27 +38,48 @@ try {
 }
 console.log(`[run-e2e] Chromium: ${chromium}`)
 
-if (process.env.E2E_SKIP_BUILD === '1') {
-  console.log('[run-e2e] E2E_SKIP_BUILD=1: using dist/ as it is')
-} else {
+// The build and the generated data the servers need run side by side: the synthetic encoder set
+// (a scene written by /usr/bin/python3 with numpy and tifffile, its chips embedded by the test
+// encoder) and the synthetic sets the data server serves. Each is cached (the first run from a
+// fresh clone pays for all three), and making the data here means the data server's start limit
+// never has to include it. Without the encoder set the encoder-mode specs fail and say why.
+/** @returns {Promise<number>} the build's exit code */
+async function build() {
+  if (process.env.E2E_SKIP_BUILD === '1') {
+    console.log('[run-e2e] E2E_SKIP_BUILD=1: using dist/ as it is')
+    return 0
+  }
   const outDir = process.env.E2E_OUT_DIR
   // A test build: VITE_TEST_API=1 gives it the test API the specs read (app/testing/test-api.ts).
-  const built = await run(['npx', 'vite', 'build', ...(outDir ? ['--outDir', outDir, '--emptyOutDir'] : [])], { ...process.env, VITE_TEST_API: '1' })
-  if (built !== 0) {
-    console.error(`[run-e2e] vite build failed (exit ${built})`)
-    process.exit(built)
+  return run(['npx', 'vite', 'build', ...(outDir ? ['--outDir', outDir, '--emptyOutDir'] : [])], { ...process.env, VITE_TEST_API: '1' })
+}
+
+async function encoderSet() {
+  try {
+    const { writeEncoderSet } = await import('./make-encoder-set.mjs')
+    const set = await writeEncoderSet({ log: (line) => console.log(`[run-e2e] ${line}`) })
+    console.log(`[run-e2e] encoder set: ${set.rows} chips in ${set.dir}`)
+  } catch (error) {
+    console.error(`[run-e2e] could not make the synthetic encoder set: ${error instanceof Error ? error.message : String(error)}`)
   }
 }
 
-// The synthetic encoder set (a scene written by /usr/bin/python3 with numpy and tifffile, its chips
-// embedded by the test encoder) is made here, once and cached, so that the data server's start
-// limit never has to include it. Without it the encoder-mode specs fail and say why.
-try {
-  const { writeEncoderSet } = await import('./make-encoder-set.mjs')
-  const set = await writeEncoderSet({ log: (line) => console.log(`[run-e2e] ${line}`) })
-  console.log(`[run-e2e] encoder set: ${set.rows} chips in ${set.dir}`)
-} catch (error) {
-  console.error(`[run-e2e] could not make the synthetic encoder set: ${error instanceof Error ? error.message : String(error)}`)
+// Where the data server (e2e/support/data-server.mjs, default --dir) looks for them.
+async function syntheticSets() {
+  try {
+    const { writeSyntheticSets } = await import('./make-synthetic-sets.mjs')
+    const manifest = await writeSyntheticSets(resolve(root, 'e2e', '.fixtures', 'sets'))
+    console.log(`[run-e2e] synthetic sets: ${manifest.files.length} files`)
+  } catch (error) {
+    // The data server makes them itself at start, and says so if it can't.
+    console.error(`[run-e2e] could not make the synthetic sets here: ${error instanceof Error ? error.message : String(error)}`)
+  }
+}
+
+const [built] = await Promise.all([build(), encoderSet(), syntheticSets()])
+if (built !== 0) {
+  console.error(`[run-e2e] vite build failed (exit ${built})`)
+  process.exit(built)
 }
 
 process.exitCode = await run(['npx', 'playwright', 'test', ...process.argv.slice(2)], {

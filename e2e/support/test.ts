@@ -12,7 +12,9 @@
 //                                                          // failed-resource lines are then expected too
 // The `networkLog` fixture lists every request the context made (URL, method, type, Range header),
 // for tests that count requests or the bytes a read asked for.
-import { test as base, expect, type BrowserContext, type Page } from '@playwright/test'
+// `sharedPage(open)` (below) gives the tests of a file or describe block one page, opened once,
+// watched by the same guards: whatever goes wrong in it while a test runs fails that test.
+import { test as base, expect, type BrowserContext, type BrowserContextOptions, type Page } from '@playwright/test'
 import {
   describeViolations,
   emptyViolations,
@@ -106,8 +108,10 @@ export function watchContext(
 
   return {
     log,
+    /** Throws if anything failed since the context opened or since the last check (which it forgets). */
     check() {
       const message = describeViolations(violations)
+      Object.assign(violations, emptyViolations())
       if (message) throw new Error(message)
     },
   }
@@ -138,3 +142,62 @@ export const test = base.extend<GuardOptions & GuardFixtures & InternalFixtures>
     guard.check()
   },
 })
+
+export interface SharedPageOptions {
+  /** As the `allowedHosts` option, for the shared page's context (test.use can't reach a beforeAll). */
+  allowedHosts?: string[]
+  /** As the `allowedConsoleErrors` option, for the shared page's context. */
+  allowedConsoleErrors?: AllowedConsoleErrors
+  /** Context options over the project's baseURL, viewport and reducedMotion (e.g. permissions). */
+  contextOptions?: BrowserContextOptions
+}
+
+export interface SharedPage {
+  /** The page, opened by `open` before the first test of the block. */
+  readonly page: Page
+  /** Every request its context made since it opened. */
+  readonly networkLog: RecordedRequest[]
+}
+
+/**
+ * One page for the tests of a file or describe block, opened once by `open` in a beforeAll hook:
+ * opening the app costs seconds on a machine that draws WebGL on the CPU. For tests that only read
+ * what the page shows (or leave it as they found it): each must pass whichever ran before it.
+ *
+ * The page's context is watched by the same guards as a test's own (see the header), checked after
+ * every test: an uncaught error, a crash, a console.error or a request off the machine while a test
+ * ran fails that test (and one while the page opened fails every test of the block). A failed test
+ * makes Playwright start a new worker, so the tests after it run on a newly opened page.
+ */
+export function sharedPage(open: (page: Page) => Promise<void>, options: SharedPageOptions = {}): SharedPage {
+  let context: BrowserContext | undefined
+  let page: Page | undefined
+  let guard: ReturnType<typeof watchContext> | undefined
+
+  test.beforeAll(async ({ browser }, testInfo) => {
+    const { baseURL, viewport, reducedMotion } = testInfo.project.use
+    context = await browser.newContext({ baseURL, viewport, reducedMotion, ...options.contextOptions })
+    guard = watchContext(context, options.allowedHosts, options.allowedConsoleErrors ?? null)
+    page = await context.newPage()
+    await open(page)
+    guard.check()
+  })
+  test.afterEach(() => {
+    guard?.check()
+  })
+  test.afterAll(async () => {
+    await context?.close()
+    guard?.check()
+  })
+
+  return {
+    get page() {
+      if (!page) throw new Error('sharedPage: the page is opened in beforeAll, so use it inside a test')
+      return page
+    },
+    get networkLog() {
+      if (!guard) throw new Error('sharedPage: the page is opened in beforeAll, so use it inside a test')
+      return guard.log
+    },
+  }
+}
