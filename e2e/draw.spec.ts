@@ -105,6 +105,8 @@ test('a polygon whose outline crosses itself is refused with a message, and noth
   const chip = await middleChip(app)
   await app.drawRectangle({ x: chip.x - 5, y: chip.y - 5 }, { x: chip.x + 5, y: chip.y + 5 })
   await expect(app.areaCard('a1')).toHaveAttribute('data-state', 'ready')
+  // The card is ready as soon as the area's vector is; the ranking by it follows.
+  await app.expectTopResult(chip.id)
   const before = await app.ranking(20)
 
   // A bow tie.
