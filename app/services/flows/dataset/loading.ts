@@ -136,11 +136,16 @@ export function createFolderLoader(ctx: DatasetContext): FolderLoader {
     batch.total++
     const signal = loadController.signal
     publishProgress()
-    /** This file's part of the batch is over (loaded, failed or cancelled). */
+    /** This file's part of the batch is over (loaded, failed or cancelled); counted once. */
+    let settled = false
     const settle = () => {
+      if (settled) return
+      settled = true
       ds.pendingBytes -= cost
       batch.done++
     }
+    /** Whether the batch's examples went out with this file's data (it was the last). */
+    let examplesSettled = false
     pool
       .decode(
         { kind: 'url', url: f.url },
@@ -156,14 +161,13 @@ export function createFolderLoader(ctx: DatasetContext): FolderLoader {
       .then(async (decoded) => {
         if (ctx.open !== ds) return
         // The examples are settled in the same store change as the batch's last file.
-        const added = await addDecoded(ctx, ds, f, decoded, () => {
-          if (ctx.open !== ds) return {}
+        await addDecoded(ctx, ds, f, decoded, () => {
           settle()
-          const last = batch.done >= batch.total
-          return last ? { ...settledExamples(ctx, ds), filesProgress: null } : {}
+          if (batch.done < batch.total) return {}
+          examplesSettled = true
+          return settledExamples(ctx, ds)
         })
-        if (!added && ctx.open === ds) finish(ds, true)
-        else if (ctx.open === ds) finish(ds, false)
+        if (ctx.open === ds) finish()
       })
       .catch((err: unknown) => {
         if (ctx.open !== ds) return
@@ -173,17 +177,17 @@ export function createFolderLoader(ctx: DatasetContext): FolderLoader {
           f.message = errorMessage(err)
           store.getState().notify('error', f.message)
         }
-        finish(ds, true)
+        finish()
       })
 
-    /** After the file: progress, coverage; at the batch's end, its examples (unless already settled). */
-    function finish(ds: OpenDataset, unsettled: boolean): void {
-      if (unsettled) settle()
+    /** After the file: progress, coverage; at the batch's end, its examples (unless they went out with the data). */
+    function finish(): void {
+      settle()
       publishProgress()
       bumpCoverage()
       updateHere()
       if (batch.done >= batch.total) {
-        if (unsettled) {
+        if (!examplesSettled) {
           const patch = settledExamples(ctx, ds)
           if (Object.keys(patch).length > 0) store.setState(patch)
         }

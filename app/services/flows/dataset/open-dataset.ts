@@ -75,7 +75,8 @@ export function settledExamples(ctx: DatasetContext, ds: OpenDataset): Partial<A
 }
 
 /**
- * Add one decoded file to the open dataset; false when it doesn't belong. `more` is merged into
+ * Add one decoded file to the open dataset, unless it doesn't belong (then it is marked skipped,
+ * with a notice) or another dataset opened meanwhile. `more` is merged into
  * the same store change (the loader's settled examples, the opening's 'ready'), so that whatever
  * reacts to the data (ranking, the address bar) sees one change.
  */
@@ -85,7 +86,7 @@ export async function addDecoded(
   record: FileRecord,
   decoded: DecodedFile,
   more: () => Partial<AppState> = () => ({}),
-): Promise<boolean> {
+): Promise<void> {
   const { registry } = ctx
   const store = useAppStore
   const { summary } = decoded
@@ -96,10 +97,10 @@ export async function addDecoded(
     record.status = 'skipped'
     record.message = `${summary.fileName} was skipped: ${reason}. Its embeddings can't be compared with the rest.`
     store.getState().notify('warning', record.message)
-    return false
+    return
   }
   await ctx.search.call('addSegment', { epoch: ds.epoch, embeddings: decoded.embeddings, count: summary.count, dims: summary.dims })
-  if (ds !== ctx.open) return false
+  if (ds !== ctx.open) return
   ds.identity ??= identity
   ds.dims ??= summary.dims
   ds.modelLabel ??= summary.modelLabel
@@ -123,5 +124,4 @@ export async function addDecoded(
     loadedBytes: ds.loadedBytes,
     ...extra,
   }))
-  return true
 }
