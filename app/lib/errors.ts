@@ -20,6 +20,7 @@ export type DatasetErrorCode =
   | 'bad-listing' // an object-storage listing that isn't one (HTML, JSON, damaged XML, a loop)
   | 'unsupported-url' // a link a browser can't open (s3://, ftp:, a private bucket)
   | 'changed' // the file's size isn't the one its listing gave: it changed since
+  | 'bad-index' // an archive index (docs/index-format.md) that is malformed, of another version, or doesn't add up
 
 /** A problem with one file, worded for the person using the app. */
 export class DatasetError extends Error {
