@@ -1,0 +1,148 @@
+// The merge: every file's part (parts/<n>.parquet, written by whichever shard had the file)
+// joined into the final code files, list by list, and the header written last. Streams: one
+// row group of each part at a time, at most one pending row group per list and one code file
+// (≤ CHIPS_PER_FILE chips) in memory. Deterministic: parts are taken in plan order, so a
+// resumed build, a sharded one and a single run give the same bytes.
+
+import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs'
+import path from 'node:path'
+import { parquetMetadata, type FileMetaData } from 'hyparquet'
+import { MAX_GROUP_ROWS, CodeFileWriter, joinCodeRows, readCodePart, sliceCodeRows, type CodeRows } from '../../app/lib/archive/code-file.ts'
+import { codeBytes } from '../../app/lib/archive/codes.ts'
+import { INDEX_FORMAT, INDEX_HEADER_FILE, INDEX_VERSION, type IndexHeader, type IndexPart, type IndexSource } from '../../app/lib/archive/header.ts'
+import { serializeIndexHeader } from '../../app/lib/archive/parse-header.ts'
+import { partName, type Marker } from './file-job.ts'
+import { writeAtomic } from './files.ts'
+import { CREATED_BY, decodeF32, type Plan } from './plan-types.ts'
+
+/** Chips per code file at most: ~120 MB files, few enough requests, small enough to retry. */
+export const CHIPS_PER_FILE = 16 * MAX_GROUP_ROWS
+const CODE_FILE = /^codes-\d{5}\.parquet$/
+
+export function readMarker(outDir: string, index: number): Marker | null {
+  const file = path.join(outDir, 'parts', `${partName(index)}.json`)
+  if (!existsSync(file)) return null
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as Marker
+  } catch {
+    return null // half-written by a killed run: the file is done again
+  }
+}
+
+/** An ETag as HTTP sends it (quoted), which is what the app compares against. */
+function quoted(etag: string | null): string | null {
+  if (etag === null) return null
+  return etag.startsWith('"') || etag.startsWith('W/') ? etag : `"${etag}"`
+}
+
+export interface MergeOptions {
+  /** The header's base (the data folder, relative to index.json, or absolute). */
+  base: string
+  /** The header's `created`. */
+  created: string
+}
+
+export async function mergeIndex(outDir: string, plan: Plan, opts: MergeOptions): Promise<IndexHeader> {
+  const markers = plan.files.map((_, i) => readMarker(outDir, i))
+  const missing = plan.files.filter((_, i) => markers[i]?.plan !== plan.id).map((f) => f.key)
+  if (missing.length > 0) {
+    throw new Error(
+      `${missing.length} of ${plan.files.length} files aren't done yet (${missing.slice(0, 3).join(', ')}${missing.length > 3 ? ', …' : ''}): run the build (or the missing shards) again, then merge.`,
+    )
+  }
+  const sources: IndexSource[] = []
+  const skipped: IndexHeader['skipped'] = []
+  const sourceOf = new Int32Array(plan.files.length).fill(-1)
+  markers.forEach((m, i) => {
+    const marker = m as Marker
+    if (marker.skipped !== null) return void skipped.push({ key: marker.key, reason: marker.skipped })
+    sourceOf[i] = sources.length
+    sources.push({ key: marker.key, bytes: marker.bytes, etag: quoted(marker.etag), rows: marker.rows, chips: marker.chips })
+  })
+
+  const bytes = codeBytes(plan.dims)
+  const lists = plan.lists?.count ?? 1
+  // Which (part, row group) pairs hold each list, in plan order.
+  const runs: [number, number][][] = Array.from({ length: lists }, () => [])
+  markers.forEach((m, i) => {
+    if (sourceOf[i] === -1) return
+    ;(m as Marker).groups.forEach((g, k) => (runs[g.list] as [number, number][]).push([i, k]))
+  })
+
+  const parts: IndexPart[] = []
+  let writer: CodeFileWriter | null = null
+  let groups: IndexPart['groups'] = []
+  const closeFile = (): void => {
+    if (!writer) return
+    const name = `codes-${String(parts.length).padStart(5, '0')}.parquet`
+    const data = new Uint8Array(writer.finish())
+    writeAtomic(path.join(outDir, name), data)
+    parts.push({ path: name, bytes: data.length, chips: writer.chips, groups })
+    writer = null
+    groups = []
+  }
+  const emit = (rows: CodeRows, list: number): void => {
+    if (writer && writer.chips + rows.count > CHIPS_PER_FILE) closeFile()
+    writer ??= new CodeFileWriter(bytes, CREATED_BY)
+    writer.writeGroup(rows)
+    groups.push({ list, chips: rows.count })
+  }
+
+  // One part's footer and buffer at a time: runs visit a part's groups in order within a list.
+  let cached: { index: number; buffer: ArrayBuffer; metadata: FileMetaData } | null = null
+  const partRows = async (index: number, group: number): Promise<CodeRows> => {
+    if (cached?.index !== index) {
+      const b = readFileSync(path.join(outDir, 'parts', `${partName(index)}.parquet`))
+      const buffer = b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer
+      cached = { index, buffer, metadata: parquetMetadata(buffer) }
+    }
+    const rows = await readCodePart(cached.buffer, { rowGroups: [group], metadata: cached.metadata, codeBytes: bytes, fileName: `parts/${partName(index)}.parquet` })
+    rows.source.fill(sourceOf[index] as number)
+    return rows
+  }
+
+  for (let list = 0; list < lists; list++) {
+    let pending: CodeRows[] = []
+    let count = 0
+    for (const [index, group] of runs[list] as [number, number][]) {
+      const rows = await partRows(index, group)
+      pending.push(rows)
+      count += rows.count
+      while (count >= MAX_GROUP_ROWS) {
+        const joined = joinCodeRows(pending, bytes)
+        emit(sliceCodeRows(joined, 0, MAX_GROUP_ROWS), list)
+        pending = [sliceCodeRows(joined, MAX_GROUP_ROWS, joined.count)]
+        count -= MAX_GROUP_ROWS
+      }
+    }
+    if (count > 0) emit(joinCodeRows(pending, bytes), list)
+  }
+  closeFile()
+
+  if (plan.lists) {
+    const c = decodeF32(plan.lists.centroids)
+    writeAtomic(path.join(outDir, 'centroids.f32'), new Uint8Array(c.buffer, c.byteOffset, c.byteLength))
+  }
+  // Code files of an earlier, bigger merge would otherwise lie beside the new header.
+  const kept = new Set(parts.map((p) => p.path))
+  for (const f of readdirSync(outDir)) if (CODE_FILE.test(f) && !kept.has(f)) rmSync(path.join(outDir, f))
+  if (!plan.lists) rmSync(path.join(outDir, 'centroids.f32'), { force: true })
+
+  const header: IndexHeader = {
+    format: INDEX_FORMAT,
+    version: INDEX_VERSION,
+    createdBy: CREATED_BY,
+    created: opts.created,
+    base: opts.base,
+    identity: plan.identity,
+    chips: parts.reduce((s, p) => s + p.chips, 0),
+    code: { kind: 'sign', bits: plan.dims, bytes, rotation: null },
+    mean: decodeF32(plan.mean),
+    lists: plan.lists ? { count: plan.lists.count, centroids: 'centroids.f32' } : null,
+    parts,
+    sources,
+    skipped,
+  }
+  writeAtomic(path.join(outDir, INDEX_HEADER_FILE), serializeIndexHeader(header))
+  return header
+}
