@@ -10,7 +10,7 @@ import globals from 'globals'
 import { eslintLayerBlocks } from './scripts/layers.mjs'
 
 export default tseslint.config(
-  { ignores: ['dist', 'node_modules', 'test-results', 'playwright-report', 'e2e/.fixtures', 'bench/.cache'] },
+  { ignores: ['dist', 'node_modules', 'test-results', 'playwright-report', 'e2e/.fixtures', 'bench/.cache', '.cache'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
