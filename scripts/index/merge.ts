@@ -6,7 +6,7 @@
 
 import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs'
 import path from 'node:path'
-import { parquetMetadata, type FileMetaData } from 'hyparquet'
+import { asyncBufferFromFile } from 'hyparquet'
 import { MAX_GROUP_ROWS, CodeFileWriter, joinCodeRows, readCodePart, sliceCodeRows, type CodeRows } from '../../app/lib/archive/code-file.ts'
 import { codeBytes } from '../../app/lib/archive/codes.ts'
 import { INDEX_FORMAT, INDEX_HEADER_FILE, INDEX_VERSION, type IndexHeader, type IndexPart, type IndexSource } from '../../app/lib/archive/header.ts'
@@ -88,15 +88,11 @@ export async function mergeIndex(outDir: string, plan: Plan, opts: MergeOptions)
     groups.push({ list, chips: rows.count })
   }
 
-  // One part's footer and buffer at a time: runs visit a part's groups in order within a list.
-  let cached: { index: number; buffer: ArrayBuffer; metadata: FileMetaData } | null = null
+  // One row group at a time, read by range: a partitioned merge visits each part once per list
+  // it holds, so reading whole parts would cost lists × parts file reads.
   const partRows = async (index: number, group: number): Promise<CodeRows> => {
-    if (cached?.index !== index) {
-      const b = readFileSync(path.join(outDir, 'parts', `${partName(index)}.parquet`))
-      const buffer = b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer
-      cached = { index, buffer, metadata: parquetMetadata(buffer) }
-    }
-    const rows = await readCodePart(cached.buffer, { rowGroups: [group], metadata: cached.metadata, codeBytes: bytes, fileName: `parts/${partName(index)}.parquet` })
+    const name = `parts/${partName(index)}.parquet`
+    const rows = await readCodePart(await asyncBufferFromFile(path.join(outDir, name)), { rowGroups: [group], codeBytes: bytes, fileName: name })
     rows.source.fill(sourceOf[index] as number)
     return rows
   }

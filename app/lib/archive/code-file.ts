@@ -136,49 +136,74 @@ function schemaFor(codeBytes: number): SchemaElement[] {
   ]
 }
 
-export interface WriteCodePartOptions {
-  /** Rows per row group, in order (they must sum to rows.count); default runs of MAX_GROUP_ROWS. */
-  groups?: readonly number[]
-  /** The Parquet footer's created_by. */
-  createdBy?: string
+/**
+ * Writes a code file one row group at a time (the merge streams lists through it). The codes
+ * are random bits, so they are stored PLAIN and uncompressed (compressing them costs time and
+ * saves nothing); the other columns are SNAPPY, the one codec hyparquet-writer has built in
+ * (Node 20 has no zstd to hand it).
+ */
+export class CodeFileWriter {
+  private readonly bytes = new ByteWriter()
+  private readonly pq: ParquetWriter
+  chips = 0
+
+  constructor(
+    readonly codeBytes: number,
+    createdBy = 'chipfinder',
+  ) {
+    this.pq = new ParquetWriter({ writer: this.bytes, schema: schemaFor(codeBytes), codec: 'SNAPPY', createdBy })
+  }
+
+  /** Appends `rows` as one row group (1 to MAX_GROUP_ROWS rows). */
+  writeGroup(rows: CodeRows): void {
+    const { count, codeBytes } = rows
+    if (codeBytes !== this.codeBytes) throw new RangeError(`codes of ${codeBytes} bytes can't go in a file of ${this.codeBytes}-byte codes`)
+    if (!(count > 0 && count <= MAX_GROUP_ROWS)) throw new RangeError(`a row group holds 1 to ${MAX_GROUP_ROWS} rows, not ${count}`)
+    const codes: Uint8Array[] = new Array(count)
+    const ids: Uint8Array[] = new Array(count)
+    const dates: (number | null)[] = new Array(count)
+    for (let i = 0; i < count; i++) {
+      codes[i] = rows.codes.subarray(i * codeBytes, (i + 1) * codeBytes)
+      ids[i] = rows.ids.bytes.subarray(rows.ids.offsets[i], rows.ids.offsets[i + 1])
+      const d = rows.date[i] as number
+      dates[i] = d === NO_DATE ? null : d
+    }
+    this.pq.write({
+      columnData: [
+        { name: 'code', data: codes, encoding: 'PLAIN', codec: 'UNCOMPRESSED', statistics: false },
+        { name: 'id', data: ids, encoding: 'PLAIN', statistics: false },
+        { name: 'source', data: rows.source },
+        { name: 'row', data: rows.row },
+        { name: 'lon', data: rows.lon, statistics: false },
+        { name: 'lat', data: rows.lat, statistics: false },
+        { name: 'date', data: dates },
+      ],
+      rowGroupSize: count,
+    })
+    this.chips += count
+  }
+
+  finish(): ArrayBuffer {
+    this.pq.finish()
+    return this.bytes.getBuffer()
+  }
 }
 
 /**
- * A code file holding `rows`. The codes are random bits, so they are stored PLAIN and
- * uncompressed (compressing them costs time and saves nothing); the other columns are SNAPPY,
- * the one codec hyparquet-writer has built in (Node 20 has no zstd to hand it).
+ * A code file holding `rows`, in row groups of the sizes given (they must sum to rows.count;
+ * default runs of MAX_GROUP_ROWS).
  */
-export function writeCodePart(rows: CodeRows, opts: WriteCodePartOptions = {}): ArrayBuffer {
-  const { count, codeBytes } = rows
-  const groups = opts.groups ?? []
-  if (groups.some((g) => !Number.isInteger(g) || g <= 0 || g > MAX_GROUP_ROWS)) throw new RangeError(`row groups must hold 1 to ${MAX_GROUP_ROWS} rows`)
-  if (opts.groups && groups.reduce((s, g) => s + g, 0) !== count) throw new RangeError(`row groups hold ${groups.reduce((s, g) => s + g, 0)} rows; the part has ${count}`)
-  const codes: Uint8Array[] = new Array(count)
-  const ids: Uint8Array[] = new Array(count)
-  const dates: (number | null)[] = new Array(count)
-  for (let i = 0; i < count; i++) {
-    codes[i] = rows.codes.subarray(i * codeBytes, (i + 1) * codeBytes)
-    ids[i] = rows.ids.bytes.subarray(rows.ids.offsets[i], rows.ids.offsets[i + 1])
-    const d = rows.date[i] as number
-    dates[i] = d === NO_DATE ? null : d
+export function writeCodePart(rows: CodeRows, opts: { groups?: readonly number[]; createdBy?: string } = {}): ArrayBuffer {
+  const groups = opts.groups ?? Array.from({ length: Math.ceil(rows.count / MAX_GROUP_ROWS) }, (_, g) => Math.min(MAX_GROUP_ROWS, rows.count - g * MAX_GROUP_ROWS))
+  const sum = groups.reduce((s, g) => s + g, 0)
+  if (sum !== rows.count) throw new RangeError(`row groups hold ${sum} rows; the part has ${rows.count}`)
+  const w = new CodeFileWriter(rows.codeBytes, opts.createdBy)
+  let at = 0
+  for (const g of groups) {
+    w.writeGroup(sliceCodeRows(rows, at, at + g))
+    at += g
   }
-  const writer = new ByteWriter()
-  const pq = new ParquetWriter({ writer, schema: schemaFor(codeBytes), codec: 'SNAPPY', createdBy: opts.createdBy ?? 'chipfinder' })
-  pq.write({
-    columnData: [
-      { name: 'code', data: codes, encoding: 'PLAIN', codec: 'UNCOMPRESSED', statistics: false },
-      { name: 'id', data: ids, encoding: 'PLAIN', statistics: false },
-      { name: 'source', data: rows.source },
-      { name: 'row', data: rows.row },
-      { name: 'lon', data: rows.lon, statistics: false },
-      { name: 'lat', data: rows.lat, statistics: false },
-      { name: 'date', data: dates },
-    ],
-    // An empty list would mean "one group of everything"; a part always names its groups.
-    rowGroupSize: groups.length > 0 ? [...groups] : MAX_GROUP_ROWS,
-  })
-  pq.finish()
-  return writer.getBuffer()
+  return w.finish()
 }
 
 export interface ReadCodePartOptions {
