@@ -20,6 +20,8 @@ export type DatasetErrorCode =
   | 'bad-listing' // an object-storage listing that isn't one (HTML, JSON, damaged XML, a loop)
   | 'unsupported-url' // a link a browser can't open (s3://, ftp:, a private bucket)
   | 'changed' // the file's size isn't the one its listing gave: it changed since
+  | 'bad-index' // an archive index that isn't one, is incomplete, or is of a kind this app can't search
+  | 'wrong-model' // an archive index made for another model's embeddings than the open set's
 
 /** A problem with one file, worded for the person using the app. */
 export class DatasetError extends Error {

@@ -6,7 +6,7 @@
 import { parquetWriteBuffer } from 'hyparquet-writer'
 import type { SchemaElement } from 'hyparquet'
 import { DatasetError } from '../errors.ts'
-import { LoadedArchive, packIds } from '../archive/archive.ts'
+import { LoadedArchive, packIds, type CodePart } from '../archive/archive.ts'
 import { codeBytes, encodeSigns } from '../archive/codes.ts'
 import { INDEX_FORMAT, INDEX_VERSION, type IndexHeader } from '../archive/header.ts'
 import type { OpenSource, SourceFile } from '../archive/rescore.ts'
@@ -79,6 +79,8 @@ export interface MemoryArchive {
   archive: LoadedArchive
   header: IndexHeader
   files: Map<string, { buffer: ArrayBuffer; etag: string | null }>
+  /** The one code file's columns, as a reader would give them. */
+  part: CodePart
   /** The file and row of chip i: chips are numbered as rows of m. */
   keyOf: (chip: number) => string
 }
@@ -122,7 +124,7 @@ export function memoryArchive(m: Dense, fileCount: number, rowGroupSize: number,
   const codes = new Uint8Array(count * bytes)
   encodeSigns(m.data, count, dims, mean, codes)
   const archive = new LoadedArchive(header, { kernel: options.kernel })
-  archive.addPart({
+  const part: CodePart = {
     chips: count,
     codes,
     ids: packIds(Array.from({ length: count }, (_, i) => `chip-${i}`)),
@@ -131,8 +133,9 @@ export function memoryArchive(m: Dense, fileCount: number, rowGroupSize: number,
     lon: Float32Array.from({ length: count }, (_, i) => i * 1e-3),
     lat: Float32Array.from({ length: count }, (_, i) => -i * 1e-3),
     date: Int32Array.from({ length: count }, (_, i) => 19000 + (i % 7)),
-  })
-  return { archive, header, files, keyOf: (chip) => sources[Math.floor(chip / per)]!.key }
+  }
+  archive.addPart(part)
+  return { archive, header, files, part, keyOf: (chip) => sources[Math.floor(chip / per)]!.key }
 }
 
 /** Every chip's float64 reference score for 'mean' (centred on the index's μ), summed the plain way. */
