@@ -21,6 +21,7 @@ export type DatasetErrorCode =
   | 'unsupported-url' // a link a browser can't open (s3://, ftp:, a private bucket)
   | 'changed' // the file's size isn't the one its listing gave: it changed since
   | 'bad-index' // an archive index (docs/index-format.md) that is malformed, of another version, or doesn't add up
+  | 'wrong-model' // an archive index made for another model's embeddings than the open set's
 
 /** A problem with one file, worded for the person using the app. */
 export class DatasetError extends Error {

@@ -5,19 +5,27 @@
 import { DatasetError } from '../../app/lib/errors.ts'
 import { SearchIndex, type IndexOptions } from '../../app/lib/rank/index.ts'
 import type { Handlers } from '../rpc/rpc.ts'
+import { archiveHandlers, type ArchiveIO } from './archive.ts'
 import type { RankResult, SearchProtocol } from './protocol.ts'
 
-/** `options` reach the index (tests force the JS kernels or small blocks with them). */
-export function createSearchHandlers(options: IndexOptions = {}): Handlers<SearchProtocol> {
+/**
+ * `options` reach the index (tests force the JS kernels or small blocks with them); `archiveIO`
+ * reads archive indexes and their data files (tests serve them from memory).
+ */
+export function createSearchHandlers(options: IndexOptions = {}, archiveIO?: ArchiveIO): Handlers<SearchProtocol> {
   let epoch = 0
   let index: SearchIndex | null = null
+  const archive = archiveHandlers(archiveIO, () => ({ epoch, index }))
 
   return {
     async reset(params) {
       epoch = params.epoch
       index = null
+      archive.forget()
       return null
     },
+    openArchive: (params, ctx) => archive.openArchive(params, ctx.signal, ctx.progress),
+    searchArchive: (params, ctx) => archive.searchArchive(params, ctx.signal),
     async addSegment({ epoch: e, embeddings, count, dims }) {
       if (e !== epoch) throw new DatasetError('aborted', '', 'A newer dataset was opened.')
       if (embeddings.length !== count * dims) throw new Error(`segment of ${count} × ${dims} has ${embeddings.length} values`)

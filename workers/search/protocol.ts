@@ -3,6 +3,8 @@
 
 // The ranking methods, score modes and precisions are the app's vocabulary (app/lib/vocabulary.ts).
 
+import type { SourceProblem } from '../../app/lib/archive/rescore.ts'
+import type { DatasetIdentity } from '../../app/lib/geoparquet/footer.ts'
 import type { ExampleLabel, KernelKind, Precision, RankMethod, ScanPrecision, ScoreMode } from '../../app/lib/vocabulary.ts'
 
 export interface AddSegmentParams {
@@ -71,6 +73,77 @@ export interface MeanOfRowsParams {
   weights: Float64Array
 }
 
+export interface OpenArchiveParams {
+  /** The open dataset's epoch: the index belongs to it (a reset forgets it). */
+  epoch: number
+  /** The index.json URL. */
+  url: string
+  /** The open set's identity, checked against the index's (checkIdentity); none when no set is open. */
+  identity?: DatasetIdentity
+}
+
+export interface OpenArchiveProgress {
+  bytes: number
+  totalBytes: number
+  parts: number
+  partsDone: number
+}
+
+export interface ArchiveSummary {
+  epoch: number
+  chips: number
+  sources: number
+  identity: DatasetIdentity
+  /** Memory held for the index. */
+  bytes: number
+  ms: number
+  /** Files the build skipped, in words. */
+  notes: string[]
+}
+
+/** An example: a loaded row (global, as in `rank`) or an archive chip by id. */
+export type ArchiveExample = { row: number } | { id: string }
+
+export interface SearchArchiveParams {
+  epoch: number
+  positives: ArchiveExample[]
+  negatives: ArchiveExample[]
+  /** Examples given as vectors (drawn areas), raw; after the rows and ids of their label. */
+  queries?: { vector: Float32Array; label: ExampleLabel }[]
+  method: 'mean' | 'max'
+  topK: number
+}
+
+export interface ArchiveSearchResult {
+  epoch: number
+  /** The best chips, best first (ties by index order). */
+  ids: string[]
+  scores: Float32Array
+  /** 1 where the score is exact; 0 where the chip's file couldn't be read (the sign-code estimate). */
+  exact: Uint8Array
+  lon: Float32Array
+  lat: Float32Array
+  /** yyyy-mm-dd, or null. */
+  dates: (string | null)[]
+  /** Each chip's file (relative to the index's base) and row in it. */
+  sources: string[]
+  rows: Int32Array
+  /** Files that are stale or unreachable: their chips are not exact. */
+  problems: SourceProblem[]
+  stats: {
+    scanMs: number
+    rescoreMs: number
+    totalMs: number
+    scanned: number
+    candidates: number
+    rescored: number
+    requests: number
+    bytes: number
+    /** Some of the top K could not be rescored. */
+    approximate: boolean
+  }
+}
+
 export type SearchProtocol = {
   /** Forget everything loaded and start a new dataset. */
   reset: { params: { epoch: number }; result: null; progress: never }
@@ -81,6 +154,12 @@ export type SearchProtocol = {
   /** Σ wᵢ xᵢ / Σ wᵢ over raw rows (a drawn area's vector in stored-vector mode); null when the
    * epoch is stale or no row is loaded (transferred). */
   meanOfRows: { params: MeanOfRowsParams; result: Float32Array | null; progress: never }
+  /** Read an archive index (header and code files) and keep it; refused with a DatasetError
+   * ('bad-index', 'wrong-model', 'truncated', or the network's) in plain words. */
+  openArchive: { params: OpenArchiveParams; result: ArchiveSummary; progress: OpenArchiveProgress }
+  /** The top K of the whole archive, rescored exactly; null when the epoch is stale, no index is
+   * open or there is nothing to rank by. */
+  searchArchive: { params: SearchArchiveParams; result: ArchiveSearchResult | null; progress: never }
 }
 
 export const transferSearchParams = (params: unknown): Transferable[] => {
@@ -90,6 +169,8 @@ export const transferSearchParams = (params: unknown): Transferable[] => {
 
 export const transferSearchResult = (result: unknown): Transferable[] => {
   if (result instanceof Float32Array) return [result.buffer as ArrayBuffer]
+  const a = result as Partial<ArchiveSearchResult> | null
+  if (a?.exact) return [a.scores!.buffer, a.exact.buffer, a.lon!.buffer, a.lat!.buffer, a.rows!.buffer] as ArrayBuffer[]
   const r = result as Partial<RankResult> | null
   if (!r || !r.scores || !r.top) return []
   const buffers = [r.scores.buffer, r.top.buffer, r.suggestions?.buffer] as ArrayBuffer[]
