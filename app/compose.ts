@@ -18,6 +18,7 @@ import { createExportActions } from './services/actions/export.ts'
 import { createFileExamples } from './services/actions/file-examples.ts'
 import { createLabelsActions } from './services/actions/labels.ts'
 import { encoderEmbedder } from './services/flows/areas/area-encoder.ts'
+import { startArchiveService } from './services/flows/archive.ts'
 import { startAreaService } from './services/flows/areas/area-service.ts'
 import { startAutosave } from './services/flows/autosave.ts'
 import { startDatasetService } from './services/flows/dataset/opening.ts'
@@ -61,7 +62,9 @@ export async function composeApp(location: Pick<Location, 'search' | 'hash'> = w
   const session = await startAutosave({ labels, fileExamples, keep: !embed.embed })
   const ranking = startRankingService({ search, registry, fileExamples })
   const areas = startAreaService({ search, registry, encoder: encoderEmbedder({ client: encoder }) })
-  const dataset = startDatasetService({ search, pool, registry, demoUrl: demo })
+  // The archive flow settles examples through the dataset service, which tells it when a folder opens.
+  const archive = startArchiveService({ search, registry, fileExamples, settleExamples: () => dataset.settleExamples() })
+  const dataset = startDatasetService({ search, pool, registry, demoUrl: demo, archive })
   // Only in embed mode with allowed host origins (docs/embed.md).
   const stopBridge = embed.embed ? startEmbedBridge({ config: embed, registry, mapHandle }) : () => {}
 
@@ -84,6 +87,7 @@ export async function composeApp(location: Pick<Location, 'search' | 'hash'> = w
     stop() {
       stopBridge()
       dataset.stop()
+      archive.stop()
       areas.stop()
       ranking.stop()
       session.stop()

@@ -105,6 +105,9 @@ export interface UrlState {
   view?: UrlMapView
   /** Chips whose loss is outside [min, max] are hidden (version 3); absent: none hidden. */
   lossFilter?: [number, number]
+  /** 'view': search only the chips in view even where the set has an archive index (version 3);
+   * absent: everywhere the index reaches. */
+  scope?: 'view'
 }
 
 export const DEFAULT_URL_STATE: UrlState = Object.freeze({
@@ -397,6 +400,12 @@ export function decodeUrlState(search: string, hash = ''): DecodedUrlState {
     else problems.push(`The map view ${quoteForMessage(view)} was ignored: it must be longitude,latitude,zoom (−180–180, −90–90, 0–24).`)
   }
 
+  const scope = q.has('scope') ? safeDecode(q.get('scope')!) : null
+  if (scope !== null) {
+    if (scope === 'view') state.scope = 'view'
+    else if (scope !== 'all') problems.push(`The search scope ${quoteForMessage(scope)} was ignored: it must be 'view' or 'all'.`)
+  }
+
   const loss = q.has('loss') ? safeDecode(q.get('loss')!) : null
   if (loss !== null) {
     const [min, max, more] = loss.split(',').map(readNumber)
@@ -484,6 +493,7 @@ function encodeV3Params(state: UrlState): string[] {
     parts.push(`view=${v.lon},${v.lat},${v.zoom}`)
   }
   if (state.lossFilter !== undefined) parts.push(`loss=${roundLossFilter(state.lossFilter).join(',')}`)
+  if (state.scope !== undefined) parts.push(`scope=${state.scope}`)
   parts.push(...modelParams(state))
   if (state.positives.length) parts.push(`positive=${encodeValue(joinCompactIdList(state.positives))}`)
   if (state.negatives.length) parts.push(`negative=${encodeValue(joinCompactIdList(state.negatives))}`)
@@ -496,7 +506,7 @@ function encodeV3Params(state: UrlState): string[] {
  * `?`), within QUERY_BUDGET characters; `hash` is "" or `#s&…`, the parameters that didn't fit.
  */
 export function encodeUrlParts(state: UrlState): { search: string; hash: string } {
-  const isV3 = state.resultCount !== undefined || state.view !== undefined || state.lossFilter !== undefined
+  const isV3 = state.resultCount !== undefined || state.view !== undefined || state.lossFilter !== undefined || state.scope !== undefined
   if (!isV3) {
     const legacy = encodeLegacy(state)
     if (legacy.length <= QUERY_BUDGET) return { search: legacy, hash: '' }

@@ -57,6 +57,7 @@ export const SEARCH_FIELDS: readonly SearchField[] = [
     },
     fromLink: (u) => ({ linkView: u.view ?? null, mapView: u.view ?? null }),
   },
+  { keys: ['scope'], toLink: (s) => (s.scope === 'view' ? { scope: 'view' } : {}), fromLink: (u) => ({ scope: u.scope ?? 'everywhere' }) },
   { keys: ['lossFilter'], toLink: (s) => (s.lossFilter ? { lossFilter: s.lossFilter } : {}), fromLink: (u) => ({ lossFilter: u.lossFilter ?? null }) },
 ]
 

@@ -166,6 +166,35 @@ export interface RankingSlice {
   resultCount: number
 }
 
+/** Where a search looks: every chip of the set's archive index, or the chips loaded in view. */
+export type SearchScope = 'everywhere' | 'view'
+
+/** The open set's archive index (docs/index-format.md), when it has one. */
+export interface ArchiveState {
+  /** The index.json address. */
+  url: string
+  status: 'opening' | 'ready' | 'error'
+  /** Chips and files the index covers (once read). */
+  chips: number | null
+  files: number | null
+  /** Bytes of the index read so far, and in all (while opening). */
+  progress: { bytes: number; totalBytes: number } | null
+  /** Why it can't be used, worded for people (status 'error'). */
+  message: string | null
+  /** What the build left out or what has changed since, worded for people. */
+  notes: string[]
+}
+
+export interface ArchiveSlice {
+  archive: ArchiveState | null
+  /** Where the person asked to search; 'everywhere' only takes effect with a ready archive. */
+  scope: SearchScope
+  /** Bumped whenever the registry's archive results change (or are cleared). */
+  archiveVersion: number
+  archiveSearch: 'idle' | 'searching' | 'ready'
+  setScope(scope: SearchScope): void
+}
+
 export interface ViewSlice {
   /** The basemap the person chose (shared in links). */
   basemap: BasemapId
@@ -245,7 +274,7 @@ export interface Actions {
   fitTo(bbox: BBox): void
 }
 
-export type AppState = DatasetSlice & ExamplesSlice & AreasSlice & RankingSlice & ViewSlice & Actions
+export type AppState = DatasetSlice & ExamplesSlice & AreasSlice & RankingSlice & ArchiveSlice & ViewSlice & Actions
 
 /** The next free area id: one past every id in the list and in the undo and redo steps, so that
  * undoing a removal never brings back an id that another area took meanwhile. */
@@ -318,6 +347,12 @@ export const useAppStore = create<AppState>()((set, get) => {
     colourBy: 'score',
     lossFilter: null,
     resultCount: DEFAULT_RESULT_COUNT,
+
+    archive: null,
+    scope: 'everywhere',
+    archiveVersion: 0,
+    archiveSearch: 'idle',
+    setScope: (scope) => set({ scope }),
 
     basemap: DEFAULT_BASEMAP,
     basemapFallback: false,

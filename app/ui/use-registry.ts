@@ -1,5 +1,5 @@
 import { useAppStore } from '../state/store.ts'
-import { currentRanking, type CurrentRanking } from '../services/resources/registry.ts'
+import { currentArchiveResults, currentRanking, type ArchiveResults, type CurrentRanking } from '../services/resources/registry.ts'
 import { useServices } from '../services/context.ts'
 import type { ChipCollection } from '../lib/chip-collection.ts'
 
@@ -15,4 +15,11 @@ export function useRanking(): CurrentRanking | null {
   useAppStore((s) => s.rankingVersion)
   useAppStore((s) => s.datasetVersion)
   return currentRanking(useServices().registry)
+}
+
+/** The whole-archive results of the open dataset, if any; re-renders when they change. */
+export function useArchiveResults(): ArchiveResults | null {
+  useAppStore((s) => s.archiveVersion)
+  useAppStore((s) => s.datasetVersion)
+  return currentArchiveResults(useServices().registry)
 }

@@ -1,5 +1,6 @@
 import { inProcessClient, RpcClient, workerClient } from '../rpc/rpc.ts'
 import type { ArchiveIO } from './archive.ts'
+import { browserArchiveIO } from './archive-io.ts'
 import { createSearchHandlers } from './handlers.ts'
 import { transferSearchParams, transferSearchResult, type SearchProtocol } from './protocol.ts'
 
@@ -13,7 +14,7 @@ export function createInProcessSearchClient(archiveIO?: ArchiveIO): SearchClient
 export function createSearchClient(): SearchClient {
   return workerClient<SearchProtocol>(
     () => new Worker(new URL('./search.worker.ts', import.meta.url), { type: 'module', name: 'search' }),
-    () => createInProcessSearchClient(),
+    () => createInProcessSearchClient(browserArchiveIO()),
     transferSearchParams,
   )
 }

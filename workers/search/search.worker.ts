@@ -1,6 +1,7 @@
 /// <reference lib="webworker" />
 import { serveHandlers } from '../rpc/rpc.ts'
+import { browserArchiveIO } from './archive-io.ts'
 import { createSearchHandlers } from './handlers.ts'
 import { transferSearchResult } from './protocol.ts'
 
-serveHandlers(createSearchHandlers(), self as never, transferSearchResult)
+serveHandlers(createSearchHandlers({}, browserArchiveIO()), self as never, transferSearchResult)

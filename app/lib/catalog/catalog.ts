@@ -67,6 +67,9 @@ export interface CatalogEntry {
   modelId?: string | null
   /** The STAC API root (http(s), no trailing slash) to search this set's imagery in, when given. */
   stac?: string | null
+  /** The set's archive index (an index.json, docs/index-format.md), when the entry names one;
+   * else a folder's is looked for beside it (chipfinder-index/index.json). */
+  index?: string | null
 }
 
 export interface Catalog {
@@ -169,6 +172,18 @@ export function parseCatalog(json: unknown, baseUrl: string): Catalog {
       if (resolved && isOpenableUrl(resolved)) stac = resolved
       else problems.push(`The stac link of entry ${i + 1} (${title}) was ignored: only http:// and https:// links can be used.`)
     }
+    let index: string | null = null
+    if (r.index !== undefined && r.index !== null) {
+      const raw = text(r.index)
+      let resolved: string | null
+      try {
+        resolved = raw ? new URL(raw, baseUrl).href : null
+      } catch {
+        resolved = null
+      }
+      if (resolved && isOpenableUrl(resolved)) index = resolved
+      else problems.push(`The index link of entry ${i + 1} (${title}) was ignored: only http:// and https:// links can be used.`)
+    }
     const dims = typeof model.dims === 'number' && Number.isInteger(model.dims) && model.dims > 0 && model.dims < 2_000_000 ? model.dims : null
     let imagery: ImagerySource | null = null
     if (r.imagery !== undefined && r.imagery !== null) {
@@ -186,6 +201,7 @@ export function parseCatalog(json: unknown, baseUrl: string): Catalog {
       modelName: text(model.name) ?? (typeof r.model === 'string' ? modelId : null),
       modelId,
       stac,
+      index,
       dims,
       licence: text(r.licence ?? r.license),
       attribution: text(r.attribution),

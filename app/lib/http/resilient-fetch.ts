@@ -17,6 +17,8 @@ export interface ResilientFetchOptions {
   /** Use Cache Storage when the environment has it. */
   cache?: boolean
   fetch?: typeof fetch
+  /** Mixed into the cache keys: what makes bytes at one address differ (an index's build). */
+  cacheTag?: string
 }
 
 function wait(ms: number, signal: AbortSignal | null | undefined): Promise<void> {
@@ -35,8 +37,9 @@ function wait(ms: number, signal: AbortSignal | null | undefined): Promise<void>
 }
 
 /** The key a range (or a HEAD) is cached under: Cache Storage only keys GET requests by URL. */
-export function cacheKey(url: string, method: string, range: string | null): string {
-  return `https://cache.chipfinder.invalid/v1?u=${encodeURIComponent(url)}&m=${method}&r=${encodeURIComponent(range ?? '')}`
+export function cacheKey(url: string, method: string, range: string | null, tag?: string): string {
+  const key = `https://cache.chipfinder.invalid/v1?u=${encodeURIComponent(url)}&m=${method}&r=${encodeURIComponent(range ?? '')}`
+  return tag ? `${key}&t=${encodeURIComponent(tag)}` : key
 }
 
 function cacheStorage(): CacheStorage | null {
@@ -73,7 +76,7 @@ export function resilientFetch(options: ResilientFetchOptions = {}): typeof fetc
     const cacheable = store !== null && /^https?:/.test(url) && (method === 'HEAD' || (method === 'GET' && range !== null))
     if (!cacheable) return withRetries(input, init)
 
-    const key = cacheKey(url, method, range)
+    const key = cacheKey(url, method, range, options.cacheTag)
     const box = await store.open(RANGE_CACHE_NAME).catch(() => null)
     const hit = await box?.match(key).catch(() => undefined)
     // Cache Storage refuses 206 responses, so ranges are stored as 200s and restored here.

@@ -4,8 +4,11 @@
 
 import type { ChipCollection } from '../../lib/chip-collection.ts'
 import type { FileRecord } from '../../lib/catalog/load-plan.ts'
-import type { RankStats } from '../../../workers/search/protocol.ts'
+import type { ArchiveSearchResult, RankStats } from '../../../workers/search/protocol.ts'
 import type { RankMethod } from '../../lib/vocabulary.ts'
+
+/** A whole-archive search's results (the search worker's answer). */
+export type ArchiveResults = ArchiveSearchResult
 
 export interface CurrentRanking {
   /** The dataset (epoch) the ranking belongs to. */
@@ -49,14 +52,22 @@ export interface Registry {
   areas: Map<string, AreaVectorEntry>
   /** Vectors of the examples from a labels file, by chip id (raw, in their dataset's space). */
   fileExampleVectors: Map<string, Float32Array>
+  /** The last whole-archive search's results (flows/archive.ts); the store's archiveVersion says when they changed. */
+  archiveResults: ArchiveSearchResult | null
 }
 
 export function createRegistry(): Registry {
-  return { epoch: 0, chips: null, files: [], ranking: null, areas: new Map(), fileExampleVectors: new Map() }
+  return { epoch: 0, chips: null, files: [], ranking: null, areas: new Map(), fileExampleVectors: new Map(), archiveResults: null }
 }
 
 /** The ranking, if it belongs to the loaded dataset. */
 export function currentRanking(registry: Registry): CurrentRanking | null {
   const r = registry.ranking
+  return r && r.epoch === registry.epoch ? r : null
+}
+
+/** The archive results, if they belong to the open dataset. */
+export function currentArchiveResults(registry: Registry): ArchiveSearchResult | null {
+  const r = registry.archiveResults
   return r && r.epoch === registry.epoch ? r : null
 }

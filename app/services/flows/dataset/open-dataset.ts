@@ -68,6 +68,9 @@ export function settledExamples(ctx: DatasetContext, ds: OpenDataset): Partial<A
   const chips = ctx.registry.chips
   if (!chips || moreToCome(ctx.registry, ds)) return {}
   const s = useAppStore.getState()
+  // An archive index being read, or read, vouches for chips anywhere in the set: the archive
+  // search says which of them it lacks (app/services/flows/archive.ts).
+  if (s.archive && s.archive.status !== 'error') return {}
   const r = reconcileExamples(chips, s, ds.kind)
   if (!r) return {}
   s.notify('warning', r.notice)

@@ -17,6 +17,7 @@ import { NO_DATASET_MODEL, useAppStore, type AppState } from '../../../state/sto
 import { builtinEntry } from '../../resources/builtin-catalog.ts'
 import { addDecoded, settledExamples, type DatasetContext, type DatasetDeps, type OpenDataset } from './open-dataset.ts'
 import { createFolderLoader, recordFor } from './loading.ts'
+import { conventionalIndexUrl, type ArchiveService } from '../archive.ts'
 
 export interface DatasetService {
   /** Open a file from the person's computer; nothing leaves the browser. */
@@ -29,13 +30,15 @@ export interface DatasetService {
   cancelLoading(): void
   /** Drop every cached byte range, then reload. */
   forgetCache(): Promise<void>
+  /** Drop the examples the loaded chips lack, once nothing more can bring them (the archive flow, when no index vouches for them). */
+  settleExamples(): void
   stop(): void
 }
 
 const PARQUET_NAME = /\.(parquet|gpq|geoparquet|pq)$/i
 
-export function startDatasetService(deps: DatasetDeps & { demoUrl: string }): DatasetService {
-  const { search, pool, registry, demoUrl } = deps
+export function startDatasetService(deps: DatasetDeps & { demoUrl: string; archive: Pick<ArchiveService, 'open' | 'close'> }): DatasetService {
+  const { search, pool, registry, demoUrl, archive } = deps
   const store = useAppStore
   const fetchForLists = resilientFetch({ cache: false })
   let openController: AbortController | null = null
@@ -46,6 +49,8 @@ export function startDatasetService(deps: DatasetDeps & { demoUrl: string }): Da
   let pendingEntry: CatalogEntry | null = null
   /** The model and STAC API of the dataset being opened (its catalog entry's); the store's datasetModel once it opens. */
   let openingModel: AppState['datasetModel'] = NO_DATASET_MODEL
+  /** The archive index the catalog entry being opened names, if any. */
+  let openingIndex: string | null = null
   /** The dataset the page was opened on, and the model and STAC API its link named (a link has no catalog entry). */
   const fromLink = { url: store.getState().datasetUrl, model: store.getState().datasetModel }
 
@@ -111,6 +116,7 @@ export function startDatasetService(deps: DatasetDeps & { demoUrl: string }): Da
         status: 'loading',
       }
       const ds = await commit('file', fileName, [record], { name: null, dims: null })
+      archive.close()
       // One store change: the data, 'ready', and the examples it lacks dropped.
       await addDecoded(ctx, ds, record, decoded, () => ({ loadStatus: 'ready', ...settledExamples(ctx, ds) }))
       fitToData(decoded.summary.bbox)
@@ -135,6 +141,8 @@ export function startDatasetService(deps: DatasetDeps & { demoUrl: string }): Da
       if (files.length === 0)
         throw new DatasetError('no-rows', title, `No GeoParquet files were found under ${url}. Check the folder's address.`)
       const ds = await commit('folder', title, files, model)
+      // Before the files load, so that the examples they lack wait for the index's word on them.
+      archive.open(ds.epoch, openingIndex ?? conventionalIndexUrl(url), openingIndex !== null)
       store.setState({ loadStatus: 'ready' })
       const located = unionBBox(files.filter((f) => f.bbox).map((f) => f.bbox!))
       if (located) fitToData(located)
@@ -219,12 +227,14 @@ export function startDatasetService(deps: DatasetDeps & { demoUrl: string }): Da
   function openCurrent(): void {
     if (localFile) {
       openingModel = NO_DATASET_MODEL
+      openingIndex = null
       void openSingleFile({ kind: 'file', file: localFile, fileName: localFile.name }, localFile.name)
       return
     }
     const url = store.getState().datasetUrl ?? demoUrl
     const entry = pendingEntry?.href === url ? pendingEntry : (builtinEntry(url, demoUrl) ?? store.getState().catalog?.entries.find((e) => e.href === url))
     pendingEntry = null
+    openingIndex = entry?.index ?? null
     openingModel = entry
       ? { modelId: entry.modelId ?? null, stac: entry.stac ?? null }
       : store.getState().datasetUrl === fromLink.url
@@ -267,6 +277,12 @@ export function startDatasetService(deps: DatasetDeps & { demoUrl: string }): Da
     },
     reload: openCurrent,
     cancelLoading: loader.cancel,
+    settleExamples() {
+      const ds = ctx.open
+      if (!ds) return
+      const patch = settledExamples(ctx, ds)
+      if (Object.keys(patch).length > 0) store.setState(patch)
+    },
     async forgetCache() {
       await forgetCachedFiles()
       store.getState().notify('info', 'Cached files were forgotten; they will be downloaded again.')
