@@ -63,7 +63,15 @@ describe('whole-archive search', () => {
       record({ name: `${name} ${q.name}: TerraBit peer recall@${TRUTH_K}`, value: recallAt(tb, q.top), unit: 'recall', note: `raw sign bits, mean Hamming, full sort, no rescoring; ${tms.toFixed(0)} ms` })
     }
     const median = (v: number[]) => [...v].sort((a, b) => a - b)[v.length >> 1]!
-    record({ name: `${name}: TerraBit peer query`, value: median(terraMs), unit: 'ms', peer: 'exact peer', ratio: median(terraMs) / median(exactMs), note: 'median over the three queries' })
+    // The harness's convention for times: ratio = peer / value, so above 1 means this is faster.
+    record({
+      name: `${name}: exact peer query`,
+      value: median(exactMs),
+      unit: 'ms',
+      peer: 'TerraBit peer',
+      ratio: median(terraMs) / median(exactMs),
+      note: `TerraBit ${median(terraMs).toFixed(0)} ms; medians over the three queries`,
+    })
 
     // --- The index (npm run index, built by bench/archive.mjs) ---
     const indexDir = process.env.INDEX_DIR ?? ''
