@@ -76,9 +76,10 @@ function checkParams({ chips, dims, files, seed }) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Randomness: one PRNG per purpose, seeded from the set's seed and a name
+// Randomness: one PRNG per purpose, seeded from the set's seed and a name. The helpers exported
+// here are shared with make-archive.mjs (the whole-archive benchmark's set).
 
-function rng(seed, name) {
+export function rng(seed, name) {
   let h = (seed ^ 0x811c9dc5) >>> 0
   for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 0x01000193)
   const rand = mulberry32(h)
@@ -100,7 +101,7 @@ function rng(seed, name) {
   return rand
 }
 
-function normalise(v, length = 1) {
+export function normalise(v, length = 1) {
   let ss = 0
   for (let i = 0; i < v.length; i++) ss += v[i] * v[i]
   const k = length / Math.sqrt(ss)
@@ -108,7 +109,7 @@ function normalise(v, length = 1) {
   return v
 }
 
-function randomDirection(rand, dims) {
+export function randomDirection(rand, dims) {
   const v = new Float64Array(dims)
   for (let i = 0; i < dims; i++) v[i] = rand.gauss()
   return normalise(v)
@@ -206,7 +207,7 @@ function pickTiles(count) {
   return tiles
 }
 
-const WKB_POLYGON_BYTES = 1 + 4 + 4 + 4 + 5 * 16
+export const WKB_POLYGON_BYTES = 1 + 4 + 4 + 4 + 5 * 16
 
 /**
  * WKB polygons of the grid's cells, as one Arrow binary column's bytes: ring in shapely box()
@@ -285,12 +286,12 @@ const CRS84 = {
   id: { authority: 'OGC', code: 'CRS84' },
 }
 
-function geoMetadata(bbox) {
+export function geoMetadata(bbox, creator = { library: CREATED_BY, version: String(LARGE_SET_VERSION) }) {
   return JSON.stringify({
     primary_column: 'geometry',
     columns: { geometry: { encoding: 'WKB', crs: CRS84, geometry_types: ['Polygon'], bbox } },
     version: '1.0.0',
-    creator: { library: CREATED_BY, version: String(LARGE_SET_VERSION) },
+    creator,
   })
 }
 
@@ -298,7 +299,7 @@ function geoMetadata(bbox) {
 // Arrow columns → Parquet (parquet-wasm, like the Clay v0 synthetic set)
 
 /** ASCII strings as an Arrow Utf8 or Binary column, in one buffer. */
-function asciiColumn(type, count, stringAt) {
+export function asciiColumn(type, count, stringAt) {
   const offsets = new Int32Array(count + 1)
   const parts = new Array(count)
   let total = 0
@@ -316,7 +317,7 @@ function asciiColumn(type, count, stringAt) {
   return makeData({ type, length: count, valueOffsets: offsets, data })
 }
 
-function writeParquet(columns, kv) {
+export function writeParquet(columns, kv, createdBy = CREATED_BY) {
   const schema = new Schema(columns.map(([name, data]) => new Field(name, data.type, true)))
   const length = columns[0][1].length
   const batch = new RecordBatch(schema, makeData({ type: new Struct(schema.fields), length, children: columns.map(([, data]) => data) }))
@@ -325,7 +326,7 @@ function writeParquet(columns, kv) {
   // thrown away after the fact, costing time and bytes.
   let props = new pw.WriterPropertiesBuilder()
     .setCompression(pw.Compression.ZSTD)
-    .setCreatedBy(CREATED_BY)
+    .setCreatedBy(createdBy)
     .setKeyValueMetadata(new Map(Object.entries(kv)))
     .setDictionaryEnabled(false)
     .setColumnDictionaryEnabled('date', true)
