@@ -70,6 +70,10 @@ async function syntheticSets() {
     const { writeSyntheticSets } = await import('./make-synthetic-sets.mjs')
     const manifest = await writeSyntheticSets(resolve(root, 'e2e', '.fixtures', 'sets'))
     console.log(`[run-e2e] synthetic sets: ${manifest.files.length} files`)
+    // The indexed archive of the whole-archive search tests, by the real index builder.
+    const { writeIndexedSet } = await import('./make-indexed-set.mjs')
+    const indexed = writeIndexedSet(resolve(root, 'e2e', '.fixtures', 'sets'))
+    console.log(`[run-e2e] indexed set: ${indexed.chips} chips`)
   } catch (error) {
     // The data server makes them itself at start, and says so if it can't.
     console.error(`[run-e2e] could not make the synthetic sets here: ${error instanceof Error ? error.message : String(error)}`)

@@ -11,7 +11,8 @@ import { MapboxOverlay } from '@deck.gl/mapbox'
 import type { PickingInfo } from '@deck.gl/core'
 import 'maplibre-gl/dist/maplibre-gl.css'
 import { useAppStore, type AppState } from '../state/store.ts'
-import { currentRanking, type Registry } from '../services/resources/registry.ts'
+import { currentArchiveResults, currentRanking, type Registry } from '../services/resources/registry.ts'
+import { archiveLayers } from './archive-layer.ts'
 import { useServices } from '../services/context.ts'
 import { buildLayers, segmentIndexOfLayer, segmentModes } from './layers.ts'
 import type { MapViewState } from './chip-buffers.ts'
@@ -63,9 +64,10 @@ function areaLayers(registry: Registry, s: AppState) {
 
 function currentLayers(registry: Registry, s: AppState, view: MapViewState) {
   const chips = registry.chips
-  if (!chips) return areaLayers(registry, s)
+  const everywhere = s.archive?.status === 'ready' && s.scope === 'everywhere' ? archiveLayers(currentArchiveResults(registry), s.resultCount, s.archiveVersion) : []
+  if (!chips) return [...areaLayers(registry, s), ...everywhere]
   const ranking = currentRanking(registry)
-  return [...chipLayers(registry, s, view, chips, ranking), ...areaLayers(registry, s)]
+  return [...chipLayers(registry, s, view, chips, ranking), ...areaLayers(registry, s), ...everywhere]
 }
 
 function chipLayers(registry: Registry, s: AppState, view: MapViewState, chips: NonNullable<Registry['chips']>, ranking: ReturnType<typeof currentRanking>) {
@@ -98,6 +100,7 @@ function causeOf(s: AppState, prev: AppState): UpdateCause | null {
   if (s.positives !== prev.positives || s.negatives !== prev.negatives) return 'selection'
   if (s.areas !== prev.areas || s.areaStatus !== prev.areaStatus || s.areaVersion !== prev.areaVersion || s.hoveredArea !== prev.hoveredArea || s.selectedArea !== prev.selectedArea)
     return 'selection'
+  if (s.archiveVersion !== prev.archiveVersion || s.scope !== prev.scope || s.archive?.status !== prev.archive?.status || s.resultCount !== prev.resultCount) return 'selection'
   if (s.hoveredRow !== prev.hoveredRow) return 'hover'
   return null
 }

@@ -4,7 +4,7 @@
 // benchmarks do), and a production build leaves this module out.
 
 import { rankedRows } from '../lib/export.ts'
-import { currentRanking } from '../services/resources/registry.ts'
+import { currentArchiveResults, currentRanking } from '../services/resources/registry.ts'
 import type { Services } from '../services/services.ts'
 import { useAppStore } from '../state/store.ts'
 import type { FileStatus } from '../lib/catalog/load-plan.ts'
@@ -43,6 +43,8 @@ export interface ChipfinderTestApi {
   ranking(limit?: number): { id: string; score: number }[] | null
   /** Ids of all loaded chips, in load order. */
   chipIds(): string[]
+  /** The last whole-archive search's places, best first (null before one); `exact` says the score was checked against the stored embedding. */
+  archiveRanking(limit?: number): { id: string; score: number; exact: boolean; source: string }[] | null
   /** Files of the open dataset and their states. */
   files(): { key: string; status: FileStatus; rows: number | null }[]
   /** Move the camera to show [west, south, east, north] at once, as a person panning there would. */
@@ -98,6 +100,11 @@ export function installTestApi({ services, encoder }: { services: Services; enco
     },
     chipIds() {
       return registry.chips?.allIds() ?? []
+    },
+    archiveRanking(limit = Infinity) {
+      const r = currentArchiveResults(registry)
+      if (!r) return null
+      return r.ids.slice(0, limit).map((id, i) => ({ id, score: r.scores[i]!, exact: r.exact[i] === 1, source: r.sources[i]! }))
     },
     files() {
       return registry.files.map((f) => ({ key: f.key, status: f.status, rows: f.rows }))

@@ -7,7 +7,9 @@ import { ResultsList } from './ResultsList.tsx'
 import { ExportButtons } from './ExportButtons.tsx'
 import { Gallery, Suggestions } from './Gallery.tsx'
 import { MethodPicker } from './MethodPicker.tsx'
-import { useRanking } from './use-registry.ts'
+import { useArchiveResults, useRanking } from './use-registry.ts'
+import { SearchScope } from './SearchScope.tsx'
+import { ArchiveResults } from './ArchiveResults.tsx'
 
 export function RankingSection() {
   const mode = useAppStore((s) => s.mode)
@@ -17,6 +19,9 @@ export function RankingSection() {
   const loadStatus = useAppStore((s) => s.loadStatus)
   const summary = useAppStore((s) => s.summary)
   const ranking = useRanking()
+  const archiveResults = useArchiveResults()
+  const everywhere = useAppStore((s) => s.archive?.status === 'ready' && s.scope === 'everywhere')
+  const archiveSearch = useAppStore((s) => s.archiveSearch)
   // The method's whole range, not the scores': the scale stays put while the query changes.
   const [lo, hi] = ranking?.range ?? [0, 0]
   const stableDomain = useMemo(() => rangeDomain([lo, hi]), [lo, hi])
@@ -24,8 +29,9 @@ export function RankingSection() {
   const scale = scoreScaleOf([lo, hi])
 
   return (
-    <section className="section" aria-labelledby="ranking-heading" aria-busy={status === 'ranking'}>
+    <section className="section" aria-labelledby="ranking-heading" aria-busy={status === 'ranking' || archiveSearch === 'searching'}>
       <h2 id="ranking-heading">Most similar chips</h2>
+      <SearchScope />
       <MethodPicker />
       <div className="segmented" role="radiogroup" aria-label="How to compare chips">
         <button type="button" role="radio" aria-checked={mode === 'centred'} onClick={() => setMode('centred')}>
@@ -40,7 +46,13 @@ export function RankingSection() {
           ? 'Centred (recommended) subtracts what all loaded chips have in common, so the differences between places decide the ranking.'
           : 'Raw compares the stored vectors as they are; with Clay v0 almost every pair then scores close to 1.'}
       </p>
-      {ranking && domain ? (
+      {everywhere && archiveResults ? (
+        <ArchiveResults results={archiveResults} />
+      ) : everywhere && archiveSearch === 'searching' ? (
+        <p className="muted small" role="status" data-testid="archive-searching">
+          Searching every place in this set…
+        </p>
+      ) : ranking && domain ? (
         <>
           <Histogram scores={ranking.scores} domain={domain} scale={scale} />
           <ExportButtons ranking={ranking} />

@@ -18,6 +18,7 @@ import { builtinEntry } from '../../resources/builtin-catalog.ts'
 import { addDecoded, settledExamples, type DatasetContext, type DatasetDeps, type OpenDataset } from './open-dataset.ts'
 import { createFolderLoader, recordFor } from './loading.ts'
 import { conventionalIndexUrl, type ArchiveService } from '../archive.ts'
+import { INDEX_FOLDER } from '../../../lib/archive/header.ts'
 
 export interface DatasetService {
   /** Open a file from the person's computer; nothing leaves the browser. */
@@ -137,7 +138,10 @@ export function startDatasetService(deps: DatasetDeps & { demoUrl: string; archi
     try {
       const { s3, listing } = await listFolder(url, title, controller.signal)
       if (controller.signal.aborted) return
-      const files = listing.objects.filter((o) => PARQUET_NAME.test(o.key)).map((o) => recordFor(o.key, s3.objectUrl(o.key), o.size))
+      // An archive index beside the data (docs/index-format.md) holds Parquet files too, of codes, not embeddings.
+      const files = listing.objects
+        .filter((o) => PARQUET_NAME.test(o.key) && !o.key.split('/').includes(INDEX_FOLDER))
+        .map((o) => recordFor(o.key, s3.objectUrl(o.key), o.size))
       if (files.length === 0)
         throw new DatasetError('no-rows', title, `No GeoParquet files were found under ${url}. Check the folder's address.`)
       const ds = await commit('folder', title, files, model)
