@@ -274,6 +274,15 @@ describe('url-state version 3', () => {
     expect(() => encodeURIComponent(text)).not.toThrow()
   })
 
+  it("keeps 'search only on the map' in the link, and reads 'all' as the default", () => {
+    const view: UrlState = { ...full, scope: 'view' }
+    const search = encodeUrlState(view)
+    expect(search).toMatch(/^\?v=3&.*scope=view/)
+    expect(decodeUrlState(search)).toEqual({ state: view, problems: [] })
+    expect(decodeUrlState('?v=3&scope=all')).toEqual({ state: DEFAULT_URL_STATE, problems: [] })
+    expect(decodeUrlState('?v=3&scope=<b>').problems).toEqual(['The search scope “<b>” was ignored: it must be “view” (only the chips on the map) or “all”.'])
+  })
+
   it('reads a literal version 3 link', () => {
     const { state, problems } = decodeUrlState(
       '?v=3&dataset=http://127.0.0.1:4180/clay-v0/a.gpq&method=max&count=50&view=-163.07531,65.11,9.5&loss=0.0125,0.5' +

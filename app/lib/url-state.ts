@@ -403,7 +403,7 @@ export function decodeUrlState(search: string, hash = ''): DecodedUrlState {
   const scope = q.has('scope') ? safeDecode(q.get('scope')!) : null
   if (scope !== null) {
     if (scope === 'view') state.scope = 'view'
-    else if (scope !== 'all') problems.push(`The search scope ${quoteForMessage(scope)} was ignored: it must be 'view' or 'all'.`)
+    else if (scope !== 'all') problems.push(`The search scope ${quoteForMessage(scope)} was ignored: it must be “view” (only the chips on the map) or “all”.`)
   }
 
   const loss = q.has('loss') ? safeDecode(q.get('loss')!) : null

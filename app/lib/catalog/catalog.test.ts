@@ -104,4 +104,18 @@ describe('catalog', () => {
     expect(c.entries[1]!.modelName).toBe('Clay v1.5')
     expect(c.problems).toEqual(['The stac link of entry 3 (Bad stac) was ignored: only http:// and https:// links can be used.'])
   })
+  it("reads an entry's archive index, relative to the catalog, http(s) only", () => {
+    const c = parseCatalog(
+      {
+        datasets: [
+          { title: 'Indexed', href: 'set/', index: 'set-index/index.json' },
+          { title: 'Bad index', href: 'b/', index: 'javascript:alert(1)' },
+          { title: 'Plain', href: 'p/' },
+        ],
+      },
+      'http://127.0.0.1:4180/s3/synthetic/catalog.json',
+    )
+    expect(c.entries.map((e) => e.index)).toEqual(['http://127.0.0.1:4180/s3/synthetic/set-index/index.json', null, null])
+    expect(c.problems).toEqual(['The index link of entry 2 (Bad index) was ignored: only http:// and https:// links can be used.'])
+  })
 })
