@@ -66,7 +66,7 @@ export default defineConfig({
   reporter: [['list'], ['html', { open: 'never' }]],
   use: {
     baseURL: APP_URL,
-    viewport: process.env.E2E_VIEWPORT ? { width: Number(process.env.E2E_VIEWPORT.split('x')[0]), height: Number(process.env.E2E_VIEWPORT.split('x')[1]) } : { width: 1280, height: 800 },
+    viewport: { width: 1280, height: 800 },
     reducedMotion: 'reduce',
     // A trace records every action's snapshots even for tests that pass: in CI, whose files
     // nobody collects here, that cost 10–17 % of a spec's time (bad-input 1.7 → 1.4 min,

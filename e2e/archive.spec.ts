@@ -7,6 +7,7 @@
 import { test, expect, FAILED_RESOURCE, sharedPage } from './support/test'
 import { AppPage } from './support/app-page'
 import { DATA_URL, s3Urls } from './support/servers'
+import { readFile } from 'node:fs/promises'
 import type { Page } from '@playwright/test'
 
 interface Manifest {
@@ -64,6 +65,16 @@ test.describe('one indexed folder: a click in Alaska finds the lakes of the worl
     expect(unloaded.map((r) => r.id.slice(0, 2)).sort()).toEqual(expect.arrayContaining(['21', '31', '37']))
     // The index was read once, by ranges; its codes never went through the decode of a data file.
     expect(networkLog.filter((r) => /chipfinder-index\/index\.json/.test(r.url))).toHaveLength(1)
+
+    // The places found export as points, best first, with how each was scored and the query.
+    const [file] = await Promise.all([page.waitForEvent('download'), page.getByTestId('archive-export-geojson').click()])
+    expect(file.suggestedFilename()).toMatch(/-everywhere\.geojson$/)
+    const json = JSON.parse(await readFile((await file.path())!, 'utf8'))
+    const listed = await page.getByTestId('archive-result').count()
+    expect(json.features).toHaveLength(listed)
+    expect(json.features.slice(0, planted.length).map((f: { properties: { id: string } }) => f.properties.id).sort()).toEqual([...planted].sort())
+    expect(json.features[0].properties).toMatchObject({ rank: 1, id: LAKE, exact: true })
+    expect(json.query.positives).toEqual([LAKE])
   })
 
   test('a place found far away is labelled from the list, the map goes there, and the link says so', async () => {

@@ -3,6 +3,8 @@ import { formatBytes, formatCount, formatScore } from '../lib/format.ts'
 import { describeScore, scoreMeaning, scoreScaleOf } from '../lib/score-meaning.ts'
 import type { ArchiveResults as Results } from '../services/resources/registry.ts'
 import { LabelBadge, LabelButtons, useExampleLabel } from './LabelButtons.tsx'
+import { useServices } from '../services/context.ts'
+import { errorMessage } from '../lib/errors.ts'
 
 /** About a chip's size around its centre: where the map flies to show one result. */
 const AROUND_DEG = 0.05
@@ -61,7 +63,15 @@ export function ArchiveResults({ results }: { results: Results }) {
   const archive = useAppStore((s) => s.archive)
   const resultCount = useAppStore((s) => s.resultCount)
   const method = useAppStore((s) => s.method)
+  const { exports } = useServices()
   const n = Math.min(resultCount, results.ids.length)
+  const download = (format: 'geojson' | 'csv') => {
+    try {
+      exports.exportArchive(format)
+    } catch (err) {
+      useAppStore.getState().notify('error', `The export failed: ${errorMessage(err)}`)
+    }
+  }
   const { stats } = results
   return (
     <div className="results" data-testid="archive-results">
@@ -78,6 +88,15 @@ export function ArchiveResults({ results }: { results: Results }) {
           “Learn from my labels” trains on the chips on the map; everywhere, places are found like the average of your examples.
         </p>
       )}
+      <div className="export" role="group" aria-label="Export the places found everywhere">
+        <span className="small muted">Export {formatCount(n)} places:</span>
+        <button type="button" onClick={() => download('geojson')} data-testid="archive-export-geojson">
+          GeoJSON
+        </button>
+        <button type="button" onClick={() => download('csv')} data-testid="archive-export-csv">
+          CSV
+        </button>
+      </div>
       <p className="small muted">Click a place to go there; + marks it “more like this”, − marks it “not this”.</p>
       <ol className="result-list" aria-label="Places everywhere, best first">
         {Array.from({ length: n }, (_, i) => (

@@ -11,7 +11,8 @@ import { writeGeoParquet } from '../../lib/export/geoparquet.ts'
 import { lossKeep } from '../../lib/chip-filter.ts'
 import type { ChipCollection } from '../../lib/chip-collection.ts'
 import { useAppStore, type AppState } from '../../state/store.ts'
-import { currentRanking, type CurrentRanking, type Registry } from '../resources/registry.ts'
+import { currentArchiveResults, currentRanking, type CurrentRanking, type Registry } from '../resources/registry.ts'
+import { archiveCsv, archiveGeoJson } from '../../lib/export/archive.ts'
 import type { FileExamples } from './file-examples.ts'
 import { shareLink } from '../flows/url-sync.ts'
 
@@ -75,6 +76,8 @@ export interface ExportActions {
   exportResults(format: ExportFormat, onProgress: (p: ExportProgress) => void): Promise<boolean>
   /** The search, as the exported files record it. */
   currentQuery(resultCount: number): ExportQuery
+  /** Download the places a whole-archive search found (the list's count of them), as GeoJSON points or CSV. */
+  exportArchive(format: 'geojson' | 'csv'): void
 }
 
 export interface ExportDeps {
@@ -85,7 +88,17 @@ export interface ExportDeps {
 }
 
 export function createExportActions({ registry, fileExamples, demoUrl }: ExportDeps): ExportActions {
-  return { exportResults, currentQuery }
+  return { exportResults, currentQuery, exportArchive }
+
+  function exportArchive(format: 'geojson' | 'csv'): void {
+    const results = currentArchiveResults(registry)
+    const s = useAppStore.getState()
+    if (!results || results.ids.length === 0) throw new Error('There are no places to export yet: click a chip to search everywhere.')
+    const n = Math.min(s.resultCount, results.ids.length)
+    const spec = EXPORT_FORMATS[format]
+    const text = format === 'geojson' ? archiveGeoJson(results, n, currentQuery(n)) : archiveCsv(results, n)
+    downloadBlob(`${exportBaseName(s.collectionTitle ?? s.summary?.fileName ?? 'archive')}-everywhere.${spec.extension}`, new Blob([text], { type: spec.type }))
+  }
 
 
   function currentQuery(resultCount: number): ExportQuery {
