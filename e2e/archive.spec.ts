@@ -117,6 +117,18 @@ test.describe('one indexed folder: a click in Alaska finds the lakes of the worl
     await page.getByRole('radio', { name: /^Everywhere/ }).click()
     await expect(page.getByTestId('archive-results')).toBeVisible()
   })
+
+  test("an index's own address, pasted, opens the folder it indexes, searched everywhere", async () => {
+    const { page } = shared
+    const app = new AppPage(page)
+    const before = (await archiveRanking(page, 20))!.map((r) => r.id)
+    await app.openDatasetUrl(`${FOLDER}chipfinder-index/index.json`)
+    await expect(page.getByTestId('file-counts')).toContainText(/26 files · 26 located/, { timeout: 30_000 })
+    await expect(page.getByRole('radio', { name: 'Everywhere (11,829 places)' })).toHaveAttribute('aria-checked', 'true')
+    // The examples stay, and are searched everywhere again through the index: the same places.
+    await expect(page.getByTestId('archive-result').first()).toBeVisible({ timeout: 30_000 })
+    await expect.poll(async () => (await archiveRanking(page, 20))?.map((r) => r.id), { timeout: 30_000 }).toEqual(before)
+  })
 })
 
 test.describe('indexes that cannot be used say why, and the chips in view are still searched', () => {

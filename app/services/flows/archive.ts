@@ -6,7 +6,7 @@
 // One search runs at a time; changes that arrive meanwhile fold into one more after it.
 
 import { INDEX_FOLDER, INDEX_HEADER_FILE } from '../../lib/archive/header.ts'
-import { DatasetError, errorMessage, isAbortError } from '../../lib/errors.ts'
+import { errorMessage, isAbortError } from '../../lib/errors.ts'
 import { checkIdentity, datasetIdentity, type DatasetIdentity } from '../../lib/geoparquet/footer.ts'
 import type { SearchClient } from '../../../workers/search/client.ts'
 import type { ArchiveExample } from '../../../workers/search/protocol.ts'
@@ -27,19 +27,15 @@ export const ARCHIVE_INPUTS = ['positives', 'negatives', 'method', 'scope', 'are
 const archiveKey = (s: AppState) => (s.archive ? `${s.archive.status} ${s.archive.url}` : '')
 const labelsOf = (areas: readonly DrawnArea[]) => areas.map((a) => `${a.id}:${a.label}`).join()
 
-/** Where a folder's own index is, by the convention (docs/index-format.md, "Where it lives"). */
-export function conventionalIndexUrl(folderUrl: string): string {
-  const base = folderUrl.endsWith('/') ? folderUrl : `${folderUrl}/`
-  return new URL(`${INDEX_FOLDER}/${INDEX_HEADER_FILE}`, base).href
+/** The key of a folder's own index in its bucket, by the convention (docs/index-format.md, "Where it lives"). */
+export function ownIndexKey(folderPrefix: string): string {
+  const dir = folderPrefix === '' || folderPrefix.endsWith('/') ? folderPrefix : `${folderPrefix}/`
+  return `${dir}${INDEX_FOLDER}/${INDEX_HEADER_FILE}`
 }
 
 export interface ArchiveService {
-  /**
-   * A folder or catalog entry opened as dataset `epoch`: read its index. `named` says the catalog
-   * named it (then a missing index is an error worth saying); a folder's own index by the
-   * convention is silently absent when the server has none.
-   */
-  open(epoch: number, indexUrl: string, named: boolean): void
+  /** A folder (or catalog entry) opened as dataset `epoch` has an index at `indexUrl`: read it. */
+  open(epoch: number, indexUrl: string): void
   /** A dataset without an index opened (one file): forget the last one's. */
   close(): void
   stop(): void
@@ -83,7 +79,7 @@ export function startArchiveService({ search, registry, fileExamples, settleExam
     settleExamples()
   }
 
-  async function open(epoch: number, url: string, named: boolean): Promise<void> {
+  async function open(epoch: number, url: string): Promise<void> {
     opening?.abort()
     searching?.abort()
     const controller = new AbortController()
@@ -113,13 +109,6 @@ export function startArchiveService({ search, registry, fileExamples, settleExam
       checkAgainstSet()
     } catch (err) {
       if (isAbortError(err) || controller.signal.aborted || epoch !== registry.epoch) return
-      if (!named && err instanceof DatasetError && (err.status === 404 || err.status === 403)) {
-        // No index beside this folder (object storage answers 403 for a missing key when listing
-        // isn't public): nothing to say, the set is searched in view as before.
-        store.setState({ archive: null })
-        settleExamples()
-        return
-      }
       fail(url, `This set's index can't be used: ${errorMessage(err)}`)
     }
   }
@@ -206,8 +195,8 @@ export function startArchiveService({ search, registry, fileExamples, settleExam
   })
 
   return {
-    open(epoch, url, named) {
-      void open(epoch, url, named)
+    open(epoch, url) {
+      void open(epoch, url)
     },
     close() {
       opening?.abort()

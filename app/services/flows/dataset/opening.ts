@@ -17,8 +17,8 @@ import { NO_DATASET_MODEL, useAppStore, type AppState } from '../../../state/sto
 import { builtinEntry } from '../../resources/builtin-catalog.ts'
 import { addDecoded, settledExamples, type DatasetContext, type DatasetDeps, type OpenDataset } from './open-dataset.ts'
 import { createFolderLoader, recordFor } from './loading.ts'
-import { conventionalIndexUrl, type ArchiveService } from '../archive.ts'
-import { INDEX_FOLDER } from '../../../lib/archive/header.ts'
+import { ownIndexKey, type ArchiveService } from '../archive.ts'
+import { INDEX_FOLDER, INDEX_FORMAT } from '../../../lib/archive/header.ts'
 
 export interface DatasetService {
   /** Open a file from the person's computer; nothing leaves the browser. */
@@ -37,6 +37,10 @@ export interface DatasetService {
 }
 
 const PARQUET_NAME = /\.(parquet|gpq|geoparquet|pq)$/i
+
+function isIndexHeader(json: unknown): json is { format: string; base?: unknown } {
+  return json !== null && typeof json === 'object' && (json as { format?: unknown }).format === INDEX_FORMAT
+}
 
 export function startDatasetService(deps: DatasetDeps & { demoUrl: string; archive: Pick<ArchiveService, 'open' | 'close'> }): DatasetService {
   const { search, pool, registry, demoUrl, archive } = deps
@@ -146,7 +150,13 @@ export function startDatasetService(deps: DatasetDeps & { demoUrl: string; archi
         throw new DatasetError('no-rows', title, `No GeoParquet files were found under ${url}. Check the folder's address.`)
       const ds = await commit('folder', title, files, model)
       // Before the files load, so that the examples they lack wait for the index's word on them.
-      archive.open(ds.epoch, openingIndex ?? conventionalIndexUrl(url), openingIndex !== null)
+      // A folder's own index is read only when the listing has it: no request goes out for one
+      // that isn't there.
+      const ownKey = ownIndexKey(s3.prefix)
+      const own = listing.objects.find((o) => o.key === ownKey)
+      if (openingIndex !== null) archive.open(ds.epoch, openingIndex)
+      else if (own) archive.open(ds.epoch, s3.objectUrl(own.key))
+      else archive.close()
       store.setState({ loadStatus: 'ready' })
       const located = unionBBox(files.filter((f) => f.bbox).map((f) => f.bbox!))
       if (located) fitToData(located)
@@ -210,6 +220,14 @@ export function startDatasetService(deps: DatasetDeps & { demoUrl: string; archi
         json = JSON.parse(text)
       } catch {
         throw new DatasetError('not-parquet', fileNameFromUrl(url), `${fileNameFromUrl(url)} isn't a catalog: it is not JSON.`)
+      }
+      // An archive index's header opens the folder it indexes, searched everywhere through it.
+      if (isIndexHeader(json)) {
+        const base = typeof json.base === 'string' ? json.base : '../'
+        openingIndex = url
+        const folder = new URL(base, url).href
+        void openFolder(folder, decodeURIComponent(folder.replace(/\/+$/, '').split('/').pop() ?? folder), { name: null, dims: null })
+        return
       }
       const catalog = parseCatalog(json, url)
       if (catalog.entries.length === 0) throw new DatasetError('no-rows', fileNameFromUrl(url), `The catalog ${fileNameFromUrl(url)} lists no datasets. ${catalog.problems.join(' ')}`)
