@@ -10,7 +10,12 @@
 // 4. runs bench/archive/archive.run.ts through vitest (TypeScript imports of app/lib): the
 //    ground truth (cached beside the archive), the peers, the index's size, the archive search's
 //    slot; records merged into bench/results.json.
-// Not part of `npm run bench` yet: at 1.2 M × 768 it takes longer than a few minutes.
+//
+//   npm run bench:archive            (or node bench/archive.mjs [--no-peers] [--lists N])
+//
+// Not part of `npm run bench`: at 1.2 M × 768, with everything cached, it takes 9–18 min here.
+// --no-peers skips the exact and TerraBit peers (most of the run); --lists N builds and uses an
+// index with N lists (cached under its own name).
 import { spawn } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
