@@ -75,15 +75,19 @@ export function truthFile(manifest: { dir: string }): string {
   return `${manifest.dir}.truth.json`
 }
 
-export async function groundTruth(manifest: ArchiveManifest & { dir: string }, log?: (line: string) => void): Promise<Truth> {
-  const file = truthFile(manifest)
+/**
+ * `centre`: the same truth centred on another μ (an index's), cached as <dir>.truth-<tag>.json;
+ * without it, the archive's own μ (checked against the files).
+ */
+export async function groundTruth(manifest: ArchiveManifest & { dir: string }, log?: (line: string) => void, centre?: { mean: ArrayLike<number>; tag: string }): Promise<Truth> {
+  const file = centre ? `${manifest.dir}.truth-${centre.tag}.json` : truthFile(manifest)
   if (existsSync(file)) {
     const cached = JSON.parse(readFileSync(file, 'utf8')) as Truth
     if (cached.version === TRUTH_VERSION && cached.archive === manifest.name && cached.k === TRUTH_K) return cached
   }
   const started = performance.now()
   const dims = manifest.params.dims
-  const mean = manifest.mean
+  const mean = centre ? Array.from(centre.mean) : manifest.mean
   const ordinal = ordinals(manifest)
   const qs: Float64Array[] = []
   for (const query of manifest.queries) {
@@ -117,7 +121,7 @@ export async function groundTruth(manifest: ArchiveManifest & { dir: string }, l
     }
     if (log && index % 200 === 199) log(`truth: ${index + 1}/${manifest.files.length} files`)
   })
-  for (let j = 0; j < dims; j++) {
+  for (let j = 0; j < dims && !centre; j++) {
     if (sums[j]! / manifest.chips !== mean[j]) throw new Error(`the manifest's μ[${j}] is ${mean[j]}, the files give ${sums[j]! / manifest.chips}: the archive changed since it was written`)
   }
   const truth: Truth = {
@@ -142,4 +146,10 @@ export function recallAt(found: ArrayLike<number>, truth: readonly number[]): nu
   let hit = 0
   for (let i = 0; i < found.length && i < truth.length; i++) if (want.has(found[i]!)) hit++
   return hit / truth.length
+}
+
+/** The share of `truth` anywhere in `set` (a candidate pool, in any order). */
+export function containment(set: ArrayLike<number>, truth: readonly number[]): number {
+  const have = new Set(Array.from(set))
+  return truth.filter((t) => have.has(t)).length / truth.length
 }

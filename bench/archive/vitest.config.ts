@@ -1,5 +1,5 @@
 // bench/archive.mjs runs archive.run.ts through this config (TypeScript imports of app/lib need
-// vitest's transform). Not part of `npm run bench` until the whole run takes a few minutes.
+// vitest's transform). Not part of `npm run bench` (9–18 min): `npm run bench:archive`.
 import { defineConfig } from 'vitest/config'
 
 export default defineConfig({

@@ -10,6 +10,7 @@ import type { AsyncBuffer } from 'hyparquet'
 import { parseCatalog } from '../../app/lib/catalog/catalog.ts'
 import { encodeKey, listObjects, parseS3Url } from '../../app/lib/catalog/s3-list.ts'
 import { openRangeBuffer } from '../../app/lib/http/range-buffer.ts'
+import { DatasetError } from '../../app/lib/errors.ts'
 import { INDEX_FOLDER } from '../../app/lib/archive/header.ts'
 
 /** How to reach a source's files; plain data, so it travels to the worker threads. */
@@ -57,10 +58,38 @@ async function listFolder(dir: string): Promise<Listing> {
   return { spec: { kind: 'folder', dir: path.resolve(dir) }, files: files.sort(byKey) }
 }
 
+/**
+ * As the app lists a folder (services/flows/dataset/opening.ts): a path-style link on an unknown
+ * host doesn't say how many segments name the bucket (MinIO: one; a proxy at /s3/<bucket>, as
+ * the data server: two), so try one, two, then three, and report the first failure if none lists.
+ */
+async function listS3Folder(folderUrl: string) {
+  const first = parseS3Url(folderUrl)
+  const tries = [first]
+  if (first.style === 'path-style')
+    for (const n of [2, 3]) {
+      try {
+        const loc = parseS3Url(folderUrl, { bucketSegments: n })
+        if (!tries.some((t) => t.listUrl === loc.listUrl)) tries.push(loc)
+      } catch {
+        // Fewer segments than that: no bucket at this depth.
+      }
+    }
+  let failure: unknown = null
+  for (const loc of tries) {
+    try {
+      return { loc, listing: await listObjects(loc.listUrl, { prefix: loc.prefix }) }
+    } catch (err) {
+      if (err instanceof DatasetError && err.code === 'network') throw err
+      failure ??= err
+    }
+  }
+  throw failure
+}
+
 async function listHttpFolder(url: string): Promise<Listing> {
   const folderUrl = url.endsWith('/') ? url : `${url}/`
-  const loc = parseS3Url(folderUrl)
-  const listing = await listObjects(loc.listUrl, { prefix: loc.prefix })
+  const { loc, listing } = await listS3Folder(folderUrl)
   if (listing.truncated) throw new Error(`The listing of ${folderUrl} has more pages than the builder reads (1,000 pages of keys); index a narrower folder.`)
   const files = listing.objects
     .map((o) => ({ key: o.key.slice(loc.prefix.length), bytes: o.size, etag: o.etag ?? null, modified: o.lastModified ?? null }))

@@ -13,7 +13,7 @@ import { recall, referenceTop } from '../testing/rank-data.ts'
 import { LoadedArchive, packIds } from './archive.ts'
 import { codeBytes, encodeCentred, encodeSigns } from './codes.ts'
 import { buildQuery } from './rescore.ts'
-import { candidatesFor, exampleRows, rescoredFor, searchArchive, shortlist } from './search.ts'
+import { candidatesFor, exampleRows, rescoredFor, searchArchive, settled, shortlist } from './search.ts'
 
 const row = (m: { data: Float32Array; dims: number }, i: number) => m.data.slice(i * m.dims, (i + 1) * m.dims)
 
@@ -69,6 +69,26 @@ describe('searchArchive, rescoring from Parquet files', () => {
     expect(hits.stats).toMatchObject({ approximate: false, rescored: rescoredFor(100), candidates: candidatesFor(100) })
     expect(hits.stats.bytes).toBeGreaterThan(0)
     expect(hits.problems).toEqual([])
+  })
+
+  it("'settled' reads files best estimate first and stops by the fitted rule; its scores are exact", async () => {
+    // The rule: exact ≈ a + b · estimate, raised by the largest residual, against the K-th.
+    expect(settled([1, 2, 3, 4], [0.1, 0.2, 0.3, 0.4], 0.25, 1.5)).toBe(true)
+    expect(settled([1, 2, 3, 4], [0.1, 0.2, 0.3, 0.4], 0.25, 2.6)).toBe(false)
+    expect(settled([1, 2], [0.1, 0.2], 0, 0)).toBe(false)
+    const many = memoryArchive(m, 40, 128)
+    const open = memorySources(many.files)
+    const query = buildQuery('mean', m.members[2]!.slice(0, 2).map((r) => row(m, r)), [], many.archive.mean)!
+    const all = await searchArchive(many.archive, query, open, { topK: 20 })
+    const some = await searchArchive(many.archive, query, open, { topK: 20, stop: 'settled' })
+    expect(some.stats.files).toBe(all.stats.files)
+    expect(some.stats.unreadFiles).toBeGreaterThanOrEqual(0)
+    expect(some.exact.every((e) => e === 1)).toBe(true)
+    const exactOf = new Map(Array.from(all.chips, (c, k) => [c, all.scores[k]!]))
+    some.chips.forEach((c, k) => {
+      if (exactOf.has(c)) expect(some.scores[k]).toBe(exactOf.get(c))
+    })
+    expect(recall(Array.from(some.chips), Array.from(all.chips))).toBeGreaterThanOrEqual(0.9)
   })
 
   it('reports a stale file, leaves its chips unscored and says the answer is approximate', async () => {

@@ -24,6 +24,13 @@ export interface ArchiveSearchOptions {
   /** Override the measured defaults (tests and benchmarks). */
   candidates?: number
   rescore?: number
+  /**
+   * 'all' (the default): read every rescored chip's file, so the top K is a float64 scan's top K
+   * wherever the rescored chips hold it. 'settled': read files best estimate first, a round at a
+   * time, and stop by the rule of `settled()`: the scores given are exact, but a chip of an
+   * unread file could have belonged in the top K (stats.unreadFiles says how many were left).
+   */
+  stop?: 'all' | 'settled'
   signal?: AbortSignal
 }
 
@@ -44,6 +51,9 @@ export interface ArchiveHits {
     bytes: number
     /** Some of the top K could not be rescored. */
     approximate: boolean
+    /** Files holding rescoring candidates: read, and left unread by a 'settled' stop. */
+    files: number
+    unreadFiles: number
   }
 }
 
@@ -54,9 +64,10 @@ function positivesOf(query: ArchiveQuery, dims: number) {
 
 /**
  * The chips to rescore: the `want` nearest by Hamming distance (per positive, pooled), then the
- * `rescore` best of those by q · signs / |q| (the best positive's, for 'max'). Ascending by chip.
+ * `rescore` best of those by q · signs / |q| (the best positive's, for 'max'). Ascending by chip,
+ * with each one's estimate.
  */
-export function shortlist(archive: LoadedArchive, query: ArchiveQuery, want: number, rescore: number): { candidates: number; picked: Uint32Array } {
+export function shortlist(archive: LoadedArchive, query: ArchiveQuery, want: number, rescore: number): { candidates: number; picked: Uint32Array; estimates: Float64Array } {
   const { scanner } = archive
   const positives = positivesOf(query, archive.dims)
   const pool = new Set<number>()
@@ -67,51 +78,132 @@ export function shortlist(archive: LoadedArchive, query: ArchiveQuery, want: num
     const e = signDots(scanner, candidates, p.v)
     for (let k = 0; k < e.length; k++) estimate[k] = Math.max(estimate[k]!, e[k]! / p.n)
   }
-  return { candidates: candidates.length, picked: bestByEstimate(candidates, estimate, rescore) }
+  const picked = bestByEstimate(candidates, estimate, rescore)
+  const at = new Map<number, number>()
+  candidates.forEach((c, k) => at.set(c, k))
+  return { candidates: candidates.length, picked, estimates: Float64Array.from(picked, (c) => estimate[at.get(c)!]!) }
+}
+
+/** Files read in the first round of a 'settled' search, then in each further round. */
+export const SETTLED_FIRST_ROUND = 12
+export const SETTLED_ROUND = 6
+
+/**
+ * The stop rule of a 'settled' search, after a round: fit exact ≈ a + b · estimate (least
+ * squares) over the chips read so far, take the largest amount by which any of them beat the
+ * fit, and stop when the best unread estimate, so fitted and raised by that margin, is below the
+ * K-th exact score: no unread chip is expected to reach the top K. A statistical rule, not a
+ * bound: measured in bench/archive (docs/archive-bench.md).
+ */
+export function settled(estimates: ArrayLike<number>, exact: ArrayLike<number>, kth: number, bestUnread: number): boolean {
+  const n = estimates.length
+  if (n < 3) return false
+  let se = 0
+  let ss = 0
+  for (let i = 0; i < n; i++) {
+    se += estimates[i]!
+    ss += exact[i]!
+  }
+  const me = se / n
+  const ms = ss / n
+  let cov = 0
+  let vare = 0
+  for (let i = 0; i < n; i++) {
+    cov += (estimates[i]! - me) * (exact[i]! - ms)
+    vare += (estimates[i]! - me) ** 2
+  }
+  const b = vare > 0 ? cov / vare : 0
+  const a = ms - b * me
+  let margin = 0
+  for (let i = 0; i < n; i++) margin = Math.max(margin, exact[i]! - (a + b * estimates[i]!))
+  return a + b * bestUnread + margin < kth
 }
 
 export async function searchArchive(archive: LoadedArchive, query: ArchiveQuery, open: OpenSource, options: ArchiveSearchOptions): Promise<ArchiveHits> {
   const { scanner } = archive
   const topK = Math.max(0, Math.min(Math.floor(options.topK), archive.count))
   const t0 = performance.now()
-  const { candidates, picked } = shortlist(archive, query, options.candidates ?? candidatesFor(topK), options.rescore ?? rescoredFor(topK))
+  const { candidates, picked, estimates } = shortlist(archive, query, options.candidates ?? candidatesFor(topK), options.rescore ?? rescoredFor(topK))
   const firstCode = encodeCentred(query.vectors[0]!, archive.dims)
   const t1 = performance.now()
 
-  const fetched = await fetchRows(archive, picked, open, options.signal)
-  const scores = new Float64Array(picked.length)
+  // The rescoring candidates per source file, files by their best candidate's estimate.
+  const byFile = new Map<number, number[]>()
+  picked.forEach((chip, k) => {
+    const s = archive.source[chip]!
+    let list = byFile.get(s)
+    if (!list) byFile.set(s, (list = []))
+    list.push(k)
+  })
+  const best = (ks: number[]) => ks.reduce((m, k) => Math.max(m, estimates[k]!), -Infinity)
+  const files = [...byFile.values()].map((ks) => ({ ks, best: best(ks) })).sort((a, b) => b.best - a.best)
+  const rounds: number[][][] =
+    options.stop === 'settled'
+      ? [files.slice(0, SETTLED_FIRST_ROUND), ...Array.from({ length: Math.ceil(Math.max(0, files.length - SETTLED_FIRST_ROUND) / SETTLED_ROUND) }, (_, r) => files.slice(SETTLED_FIRST_ROUND + r * SETTLED_ROUND, SETTLED_FIRST_ROUND + (r + 1) * SETTLED_ROUND))].map((round) => round.map((f) => f.ks))
+      : [files.map((f) => f.ks)]
+
+  const scores = new Float64Array(picked.length).fill(-Infinity)
   const exact = new Uint8Array(picked.length)
+  const unread = new Uint8Array(picked.length)
   const dots = new Float64Array(query.vectors.length)
   const bits = archive.header.code.bits
-  picked.forEach((chip, k) => {
-    const x = fetched.vectors[k]
-    if (x) {
-      scores[k] = exactScore(query, x, archive.mean, dots)
-      exact[k] = 1
-    } else {
-      // The estimate the in-view binary scan gives: the angle between the sign vectors.
-      const h = hamming(firstCode, scanner.code(chip))
-      scores[k] = Math.fround(Math.cos((Math.PI * h) / bits))
+  const problems: SourceProblem[] = []
+  let requests = 0
+  let bytes = 0
+  let filesRead = 0
+  const readEst: number[] = []
+  const readExact: number[] = []
+  for (let r = 0; r < rounds.length; r++) {
+    const ks = rounds[r]!.flat()
+    const fetched = await fetchRows(archive, Uint32Array.from(ks, (k) => picked[k]!), open, options.signal)
+    requests += fetched.requests
+    bytes += fetched.bytes
+    problems.push(...fetched.problems)
+    filesRead += rounds[r]!.length
+    ks.forEach((k, i) => {
+      const x = fetched.vectors[i]
+      if (x) {
+        scores[k] = exactScore(query, x, archive.mean, dots)
+        exact[k] = 1
+        readEst.push(estimates[k]!)
+        readExact.push(scores[k]!)
+      } else {
+        // The estimate the in-view binary scan gives: the angle between the sign vectors.
+        const h = hamming(firstCode, scanner.code(picked[k]!))
+        scores[k] = Math.fround(Math.cos((Math.PI * h) / bits))
+      }
+    })
+    if (r + 1 < rounds.length && readExact.length >= topK && topK > 0) {
+      const kth = [...readExact].sort((a, b) => b - a)[topK - 1]!
+      const next = files[filesRead]!.best
+      if (settled(readEst, readExact, kth, next)) {
+        for (const f of rounds.slice(r + 1).flat()) for (const k of f) unread[k] = 1
+        break
+      }
     }
-  })
+  }
   const order = Array.from(picked.keys())
+    .filter((k) => !unread[k])
     .sort((a, b) => scores[b]! - scores[a]! || picked[a]! - picked[b]!)
     .slice(0, topK)
+  problems.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
   const t2 = performance.now()
   return {
     chips: Uint32Array.from(order, (k) => picked[k]!),
     scores: Float32Array.from(order, (k) => scores[k]!),
     exact: Uint8Array.from(order, (k) => exact[k]!),
-    problems: fetched.problems,
+    problems,
     stats: {
       scanMs: t1 - t0,
       rescoreMs: t2 - t1,
       scanned: archive.count * query.npos,
       candidates,
       rescored: exact.reduce((s, e) => s + e, 0),
-      requests: fetched.requests,
-      bytes: fetched.bytes,
+      requests,
+      bytes,
       approximate: order.some((k) => exact[k] === 0),
+      files: files.length,
+      unreadFiles: files.length - filesRead,
     },
   }
 }
