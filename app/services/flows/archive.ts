@@ -51,6 +51,8 @@ export interface ArchiveDeps {
   fileExamples: FileExamples
   /** Settle the examples the loaded chips lack, now that no index will vouch for them. */
   settleExamples(): void
+  /** A folder turned out to have no published index (local-index.ts may offer to make one). */
+  noIndex?(epoch: number, folderUrl: string): void
 }
 
 function areaQueries(registry: Registry, areas: readonly DrawnArea[], epoch: number): { vector: Float32Array; label: 'positive' | 'negative' }[] {
@@ -62,7 +64,7 @@ function areaQueries(registry: Registry, areas: readonly DrawnArea[], epoch: num
   return out
 }
 
-export function startArchiveService({ search, registry, fileExamples, settleExamples }: ArchiveDeps): ArchiveService {
+export function startArchiveService({ search, registry, fileExamples, settleExamples, noIndex }: ArchiveDeps): ArchiveService {
   const store = useAppStore
   let opening: AbortController | null = null
   let searching: AbortController | null = null
@@ -118,6 +120,7 @@ export function startArchiveService({ search, registry, fileExamples, settleExam
         // isn't public): nothing to say, the set is searched in view as before.
         store.setState({ archive: null })
         settleExamples()
+        noIndex?.(epoch, new URL('../', url).href)
         return
       }
       fail(url, `This set's index can't be used: ${errorMessage(err)}`)

@@ -38,8 +38,10 @@ export interface DatasetService {
 
 const PARQUET_NAME = /\.(parquet|gpq|geoparquet|pq)$/i
 
-export function startDatasetService(deps: DatasetDeps & { demoUrl: string; archive: Pick<ArchiveService, 'open' | 'close'> }): DatasetService {
-  const { search, pool, registry, demoUrl, archive } = deps
+export function startDatasetService(
+  deps: DatasetDeps & { demoUrl: string; archive: Pick<ArchiveService, 'open' | 'close'>; localIndex?: { close(): void } },
+): DatasetService {
+  const { search, pool, registry, demoUrl, archive, localIndex } = deps
   const store = useAppStore
   const fetchForLists = resilientFetch({ cache: false })
   let openController: AbortController | null = null
@@ -58,6 +60,7 @@ export function startDatasetService(deps: DatasetDeps & { demoUrl: string; archi
   /** Replace the open dataset with a new, empty one. Only called once the new one is known to open. */
   async function commit(kind: OpenDataset['kind'], title: string, files: FileRecord[], model: { name: string | null; dims: number | null }): Promise<OpenDataset> {
     loader.reset()
+    localIndex?.close()
     const epoch = registry.epoch + 1
     await search.call('reset', { epoch })
     registry.epoch = epoch
@@ -141,7 +144,7 @@ export function startDatasetService(deps: DatasetDeps & { demoUrl: string; archi
       // An archive index beside the data (docs/index-format.md) holds Parquet files too, of codes, not embeddings.
       const files = listing.objects
         .filter((o) => PARQUET_NAME.test(o.key) && !o.key.split('/').includes(INDEX_FOLDER))
-        .map((o) => recordFor(o.key, s3.objectUrl(o.key), o.size))
+        .map((o) => ({ ...recordFor(o.key, s3.objectUrl(o.key), o.size), etag: o.etag ?? null }))
       if (files.length === 0)
         throw new DatasetError('no-rows', title, `No GeoParquet files were found under ${url}. Check the folder's address.`)
       const ds = await commit('folder', title, files, model)
