@@ -6,7 +6,7 @@
 // One search runs at a time; changes that arrive meanwhile fold into one more after it.
 
 import { INDEX_FOLDER, INDEX_HEADER_FILE } from '../../lib/archive/header.ts'
-import { DatasetError, errorMessage, isAbortError } from '../../lib/errors.ts'
+import { DatasetError, WorkerError, errorMessage, isAbortError } from '../../lib/errors.ts'
 import { checkIdentity, datasetIdentity, type DatasetIdentity } from '../../lib/geoparquet/footer.ts'
 import type { SearchClient } from '../../../workers/search/client.ts'
 import type { ArchiveExample } from '../../../workers/search/protocol.ts'
@@ -115,7 +115,7 @@ export function startArchiveService({ search, registry, fileExamples, settleExam
       checkAgainstSet()
     } catch (err) {
       if (isAbortError(err) || controller.signal.aborted || epoch !== registry.epoch) return
-      if (!named && err instanceof DatasetError && (err.status === 404 || err.status === 403)) {
+      if (!named && (err instanceof DatasetError || err instanceof WorkerError) && (err.status === 404 || err.status === 403)) {
         // No index beside this folder (object storage answers 403 for a missing key when listing
         // isn't public): nothing to say, the set is searched in view as before.
         store.setState({ archive: null })

@@ -31,7 +31,7 @@ import {
 } from '../../lib/archive/local-build.ts'
 import { openLocalStore, type LocalStore } from '../../lib/archive/local-store.ts'
 import { estimateEmbeddingBytes, type FileRecord } from '../../lib/catalog/load-plan.ts'
-import { DatasetError, errorMessage, isAbortError } from '../../lib/errors.ts'
+import { DatasetError, WorkerError, errorMessage, isAbortError } from '../../lib/errors.ts'
 import type { DatasetIdentity } from '../../lib/geoparquet/footer.ts'
 import type { DecodePool } from '../../../workers/decode/pool.ts'
 import { useAppStore, type LocalIndexState } from '../../state/store.ts'
@@ -224,7 +224,7 @@ export function startLocalIndexService({ pool, registry, archive, openStore = op
                 : await saveFile(kv, folder, f, { rows: r.rows, code: r.code })
           } catch (err) {
             if (isAbortError(err) || signal.aborted) return
-            if (err instanceof DatasetError && TRANSIENT.has(err.code)) {
+            if ((err instanceof DatasetError || err instanceof WorkerError) && TRANSIENT.has(err.code)) {
               failure = err
               return
             }
