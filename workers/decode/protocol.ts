@@ -45,7 +45,7 @@ export type DecodeProtocol = {
 export const transferDecodeParams = (): Transferable[] => []
 export const transferDecodeResult = (result: unknown): Transferable[] => {
   const r = result as (Partial<DecodedFile> & Partial<CodedFile>) | null
-  if (r && r.code) return [...typedArrayBuffers(r.code), ...typedArrayBuffers(r.code.ids)]
+  if (r && r.code) return [...new Set([...typedArrayBuffers(r.code), ...typedArrayBuffers(r.code.ids)])]
   if (r && r.sum) return typedArrayBuffers({ s: r.sum })
   return r && r.chips && typeof r.chips === 'object' ? [...typedArrayBuffers(r.chips), ...typedArrayBuffers({ e: r.embeddings })] : []
 }

@@ -224,7 +224,9 @@ export function startLocalIndexService({ pool, registry, archive, openStore = op
                 : await saveFile(kv, folder, f, { rows: r.rows, code: r.code })
           } catch (err) {
             if (isAbortError(err) || signal.aborted) return
-            if ((err instanceof DatasetError || err instanceof WorkerError) && TRANSIENT.has(err.code)) {
+            // Only what the file itself is (not Parquet, another model…) leaves it out for good;
+            // the network, the server or a failure of the app's own gets another try.
+            if (!(err instanceof DatasetError || err instanceof WorkerError) || TRANSIENT.has(err.code) || err.code === 'internal') {
               failure = err
               return
             }
@@ -250,8 +252,14 @@ export function startLocalIndexService({ pool, registry, archive, openStore = op
         return
       }
       set({ status: 'finishing' })
-      await mergeLocal(kv, plan, markers)
+      const header = await mergeLocal(kv, plan, markers)
       if (!alive()) return
+      if (header.chips === 0) {
+        await dropLocalIndex(kv, folder)
+        const why = header.skipped[0]
+        set({ status: 'error', message: `None of the set’s files could be read${why ? ` (${why.key}: ${why.reason})` : ''}.` })
+        return
+      }
       set({ status: 'ready', done: p.files, doneBytes: p.bytes, seconds: 0 })
       archive.open(epoch, localIndexUrl(kv.kind, folder), true)
     } catch (err) {
