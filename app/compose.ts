@@ -19,6 +19,7 @@ import { createFileExamples } from './services/actions/file-examples.ts'
 import { createLabelsActions } from './services/actions/labels.ts'
 import { encoderEmbedder } from './services/flows/areas/area-encoder.ts'
 import { startArchiveService } from './services/flows/archive.ts'
+import { startLocalIndexService } from './services/flows/local-index.ts'
 import { startAreaService } from './services/flows/areas/area-service.ts'
 import { startAutosave } from './services/flows/autosave.ts'
 import { startDatasetService } from './services/flows/dataset/opening.ts'
@@ -64,7 +65,8 @@ export async function composeApp(location: Pick<Location, 'search' | 'hash'> = w
   const areas = startAreaService({ search, registry, encoder: encoderEmbedder({ client: encoder }) })
   // The archive flow settles examples through the dataset service, which tells it when a folder opens.
   const archive = startArchiveService({ search, registry, fileExamples, settleExamples: () => dataset.settleExamples() })
-  const dataset = startDatasetService({ search, pool, registry, demoUrl: demo, archive })
+  const localIndex = startLocalIndexService({ pool, registry, archive })
+  const dataset = startDatasetService({ search, pool, registry, demoUrl: demo, archive, localIndex })
   // Only in embed mode with allowed host origins (docs/embed.md).
   const stopBridge = embed.embed ? startEmbedBridge({ config: embed, registry, mapHandle }) : () => {}
 
@@ -74,6 +76,7 @@ export async function composeApp(location: Pick<Location, 'search' | 'hash'> = w
     embed,
     catalog: { demoUrl: demo, entries: builtinCatalog(demo) },
     dataset,
+    localIndex,
     areas,
     session,
     labels,
@@ -88,6 +91,7 @@ export async function composeApp(location: Pick<Location, 'search' | 'hash'> = w
       stopBridge()
       dataset.stop()
       archive.stop()
+      localIndex.stop()
       areas.stop()
       ranking.stop()
       session.stop()

@@ -45,11 +45,14 @@ export type WorkerErrorCode = DatasetErrorCode | 'internal'
 export class WorkerError extends Error {
   readonly code: WorkerErrorCode
   readonly fileName: string | null
-  constructor(e: { code: WorkerErrorCode; message: string; fileName: string | null }) {
+  /** The HTTP status of a DatasetError of code 'http', carried across. */
+  readonly status: number | undefined
+  constructor(e: { code: WorkerErrorCode; message: string; fileName: string | null; status?: number }) {
     super(e.message)
     this.name = 'WorkerError'
     this.code = e.code
     this.fileName = e.fileName
+    this.status = e.status
   }
 }
 

@@ -3,6 +3,7 @@
 // (app/services/context.ts). The full app and an embed are made by the same function, so they
 // have the same services; nothing is reached through a module-level setter or singleton.
 
+import type { LocalIndexService } from './flows/local-index.ts'
 import type { CatalogEntry } from '../lib/catalog/catalog.ts'
 import type { EmbedConfig } from '../lib/embed/origins.ts'
 import type { ExportActions } from './actions/export.ts'
@@ -26,6 +27,8 @@ export interface Services {
   catalog: { demoUrl: string; entries: CatalogEntry[] }
   /** Opening datasets and loading their files. */
   dataset: DatasetService
+  /** Making a folder without a published index searchable everywhere: Start, Continue, Cancel. */
+  localIndex: Pick<LocalIndexService, 'start' | 'cancel'>
   /** Drawn areas' vectors: Cancel and Retry on an area's card. */
   areas: Pick<AreaService, 'cancel' | 'retry'>
   /** The session kept in this browser: Start over, and the restored note. */

@@ -185,8 +185,38 @@ export interface ArchiveState {
   notes: string[]
 }
 
+/**
+ * A folder without a published index can be made searchable everywhere in the browser
+ * (app/services/flows/local-index.ts): what is kept for it, and how far making it has got.
+ */
+export interface LocalIndexState {
+  /** The folder's URL. */
+  folder: string
+  /** Where it is kept: 'opfs' or 'indexeddb'; null when this browser can keep nothing. */
+  storage: 'opfs' | 'indexeddb' | 'memory' | null
+  /**
+   * offer: none yet, or part of one (done > 0); stale: one was made, but the folder has changed
+   * since; working: reading the files; finishing: joining what was read; ready: open and
+   * searched everywhere; unavailable / error: message says why.
+   */
+  status: 'checking' | 'offer' | 'stale' | 'working' | 'finishing' | 'ready' | 'unavailable' | 'error'
+  files: number
+  bytes: number
+  done: number
+  doneBytes: number
+  /** Seconds the rest should take, and whether from the rate measured so far (else the stated rate). */
+  seconds: number
+  measured: boolean
+  /** While working: learning the set's average from a sample of its files first. */
+  sampling: boolean
+  /** stale: how the folder's files changed. */
+  changes: { added: number; changed: number; removed: number } | null
+  message: string | null
+}
+
 export interface ArchiveSlice {
   archive: ArchiveState | null
+  localIndex: LocalIndexState | null
   /** Where the person asked to search; 'everywhere' only takes effect with a ready archive. */
   scope: SearchScope
   /** Bumped whenever the registry's archive results change (or are cleared). */
@@ -349,6 +379,7 @@ export const useAppStore = create<AppState>()((set, get) => {
     resultCount: DEFAULT_RESULT_COUNT,
 
     archive: null,
+    localIndex: null,
     scope: 'everywhere',
     archiveVersion: 0,
     archiveSearch: 'idle',

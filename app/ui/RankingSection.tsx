@@ -9,6 +9,7 @@ import { Gallery, Suggestions } from './Gallery.tsx'
 import { MethodPicker } from './MethodPicker.tsx'
 import { useArchiveResults, useRanking } from './use-registry.ts'
 import { SearchScope } from './SearchScope.tsx'
+import { MakeSearchable } from './MakeSearchable.tsx'
 import { ArchiveResults } from './ArchiveResults.tsx'
 
 export function RankingSection() {
@@ -32,6 +33,7 @@ export function RankingSection() {
     <section className="section" aria-labelledby="ranking-heading" aria-busy={status === 'ranking' || archiveSearch === 'searching'}>
       <h2 id="ranking-heading">Most similar chips</h2>
       <SearchScope />
+      <MakeSearchable />
       <MethodPicker />
       <div className="segmented" role="radiogroup" aria-label="How to compare chips">
         <button type="button" role="radio" aria-checked={mode === 'centred'} onClick={() => setMode('centred')}>

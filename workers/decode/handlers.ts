@@ -6,7 +6,9 @@ import { readEmbeddings } from '../../app/lib/geoparquet/read-embeddings.ts'
 import { DatasetError } from '../../app/lib/errors.ts'
 import type { ReadProgress } from '../../app/lib/geoparquet/types.ts'
 import type { HandlerContext, Handlers } from '../rpc/rpc.ts'
-import type { DecodeProtocol, DecodedFile, FileSource } from './protocol.ts'
+import type { CodedFile, DecodeProtocol, DecodedFile, FileSource } from './protocol.ts'
+import { codeRowsFromTable } from '../../app/lib/archive/chip-rows.ts'
+import { datasetIdentity } from '../../app/lib/geoparquet/footer.ts'
 
 export interface DecodeOptions {
   /** The fetch to read with (retries and caching are layered on it by the caller). */
@@ -62,6 +64,37 @@ async function decode(source: FileSource, ctx: HandlerContext<ReadProgress>, opt
   }
 }
 
+/** A file read for a stored index: its sum (no mean) or its codes; the float32 rows stay here. */
+async function codeFile(url: string, mean: Float32Array | null, ctx: HandlerContext<ReadProgress>, options: DecodeOptions): Promise<CodedFile> {
+  const fileName = fileNameFromUrl(url)
+  let bytesRead = 0
+  let totalBytes: number | null = null
+  const file = await openRangeBuffer(url, {
+    signal: ctx.signal,
+    fileName,
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+    onBytes: (read, total) => {
+      bytesRead = read
+      totalBytes = total
+      ctx.progress({ bytesRead, totalBytes, chips: 0 })
+    },
+  })
+  const table = await readEmbeddings(file, { fileName, signal: ctx.signal, bytesRead: () => bytesRead })
+  const { dims, count, totalRows } = table.summary
+  const identity = datasetIdentity(table.summary)
+  if (mean === null) {
+    const sum = new Float64Array(dims)
+    const e = table.embeddings
+    for (let i = 0; i < count; i++) for (let j = 0; j < dims; j++) sum[j] = (sum[j] as number) + (e[i * dims + j] as number)
+    return { identity, rows: totalRows, chips: count, sum, code: null }
+  }
+  if (mean.length !== dims) return { identity, rows: totalRows, chips: count, sum: null, code: null }
+  return { identity, rows: totalRows, chips: count, sum: null, code: codeRowsFromTable(table, mean, 0) }
+}
+
 export function createDecodeHandlers(options: DecodeOptions = {}): Handlers<DecodeProtocol> {
-  return { decode: ({ source }, ctx) => decode(source, ctx, options) }
+  return {
+    decode: ({ source }, ctx) => decode(source, ctx, options),
+    codeFile: ({ url, mean }, ctx) => codeFile(url, mean, ctx, options),
+  }
 }

@@ -4,15 +4,15 @@
 import { abortError } from '../../app/lib/errors.ts'
 import { inProcessClient, type CallOptions, type RpcClient, workerClient } from '../rpc/rpc.ts'
 import { createDecodeHandlers } from './handlers.ts'
-import { transferDecodeParams, transferDecodeResult, type DecodeProtocol, type DecodedFile, type FileSource } from './protocol.ts'
+import { transferDecodeParams, transferDecodeResult, type CodedFile, type DecodeProtocol, type DecodedFile, type FileSource } from './protocol.ts'
 import type { ReadProgress } from '../../app/lib/geoparquet/types.ts'
 
 type DecodeClient = RpcClient<DecodeProtocol>
 
 interface Job {
-  source: FileSource
+  run: (client: DecodeClient) => Promise<unknown>
   options: CallOptions<ReadProgress>
-  resolve: (f: DecodedFile) => void
+  resolve: (f: never) => void
   reject: (e: unknown) => void
 }
 
@@ -37,8 +37,17 @@ export class DecodePool {
   }
 
   decode(source: FileSource, options: CallOptions<ReadProgress> = {}): Promise<DecodedFile> {
-    return new Promise((resolve, reject) => {
-      const job: Job = { source, options, resolve, reject }
+    return this.enqueue((c) => c.call('decode', { source }, options), options)
+  }
+
+  /** One file for a stored index: its sum (mean null) or its codes; its rows stay in the worker. */
+  codeFile(url: string, mean: Float32Array | null, options: CallOptions<ReadProgress> = {}): Promise<CodedFile> {
+    return this.enqueue((c) => c.call('codeFile', { url, mean }, options), options)
+  }
+
+  private enqueue<T>(run: (client: DecodeClient) => Promise<T>, options: CallOptions<ReadProgress>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const job: Job = { run, options, resolve: resolve as (f: never) => void, reject }
       const { signal } = options
       if (signal?.aborted) {
         reject(abortError())
@@ -66,9 +75,9 @@ export class DecodePool {
       if (this.busy.has(client)) continue
       const job = this.queue.shift()!
       this.busy.add(client)
-      client
-        .call('decode', { source: job.source }, job.options)
-        .then(job.resolve, job.reject)
+      job
+        .run(client)
+        .then((r) => job.resolve(r as never), job.reject)
         .finally(() => {
           this.busy.delete(client)
           this.pump()

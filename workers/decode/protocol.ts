@@ -3,6 +3,8 @@
 
 import type { ChipAttributes } from '../../app/lib/chips.ts'
 import type { FileSummary, ReadProgress, SkippedRow } from '../../app/lib/geoparquet/types.ts'
+import type { CodeRows } from '../../app/lib/archive/code-file.ts'
+import type { DatasetIdentity } from '../../app/lib/geoparquet/footer.ts'
 import { typedArrayBuffers } from '../rpc/rpc.ts'
 
 export type FileSource =
@@ -18,12 +20,32 @@ export interface DecodedFile {
   skipped: SkippedRow[]
 }
 
+/**
+ * One file read for a stored index (app/lib/archive/local-build.ts): with no mean, the float64
+ * sum of its kept vectors (the plan's sample); with one, its chips' codes against it. The
+ * float32 rows never leave the worker either way.
+ */
+export interface CodedFile {
+  identity: DatasetIdentity
+  /** Rows in the file, kept or not. */
+  rows: number
+  /** Rows kept. */
+  chips: number
+  /** Without a mean: Σ of the kept vectors (dims values). */
+  sum: Float64Array | null
+  /** With a mean: the chips as code rows (source 0). */
+  code: CodeRows | null
+}
+
 export type DecodeProtocol = {
   decode: { params: { source: FileSource }; result: DecodedFile; progress: ReadProgress }
+  codeFile: { params: { url: string; mean: Float32Array | null }; result: CodedFile; progress: ReadProgress }
 }
 
 export const transferDecodeParams = (): Transferable[] => []
 export const transferDecodeResult = (result: unknown): Transferable[] => {
-  const r = result as Partial<DecodedFile> | null
-  return r && r.chips ? [...typedArrayBuffers(r.chips), ...typedArrayBuffers({ e: r.embeddings })] : []
+  const r = result as (Partial<DecodedFile> & Partial<CodedFile>) | null
+  if (r && r.code) return [...new Set([...typedArrayBuffers(r.code), ...typedArrayBuffers(r.code.ids)])]
+  if (r && r.sum) return typedArrayBuffers({ s: r.sum })
+  return r && r.chips && typeof r.chips === 'object' ? [...typedArrayBuffers(r.chips), ...typedArrayBuffers({ e: r.embeddings })] : []
 }

@@ -21,6 +21,8 @@ export interface SerializedError {
   code: WorkerErrorCode
   message: string
   fileName: string | null
+  /** A DatasetError's HTTP status, when it has one. */
+  status?: number
 }
 
 export type ResponseMessage =
@@ -46,7 +48,7 @@ export interface PortLike<In, Out> {
 }
 
 export function serializeError(err: unknown): SerializedError {
-  if (err instanceof DatasetError) return { code: err.code, message: err.message, fileName: err.fileName }
+  if (err instanceof DatasetError) return { code: err.code, message: err.message, fileName: err.fileName, ...(err.status !== undefined ? { status: err.status } : {}) }
   return { code: 'internal', message: `Something went wrong in a worker: ${errorMessage(err)}`, fileName: null }
 }
 

@@ -12,6 +12,8 @@ export interface FileRecord {
   url: string
   /** Bytes on the server, from the listing. */
   size: number | null
+  /** The listing's ETag (unquoted), when it gives one. */
+  etag?: string | null
   /** Outer ring lon/lat (closed), from the name (MGRS tile) or the footer bbox. */
   footprint: Float64Array | null
   bbox: BBox | null

@@ -47,6 +47,7 @@ export interface ArchiveDeps {
   fileExamples: FileExamples
   /** Settle the examples the loaded chips lack, now that no index will vouch for them. */
   settleExamples(): void
+  /** A folder turned out to have no published index (local-index.ts may offer to make one). */
 }
 
 function areaQueries(registry: Registry, areas: readonly DrawnArea[], epoch: number): { vector: Float32Array; label: 'positive' | 'negative' }[] {

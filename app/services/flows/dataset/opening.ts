@@ -18,6 +18,7 @@ import { builtinEntry } from '../../resources/builtin-catalog.ts'
 import { addDecoded, settledExamples, type DatasetContext, type DatasetDeps, type OpenDataset } from './open-dataset.ts'
 import { createFolderLoader, recordFor } from './loading.ts'
 import { ownIndexKey, type ArchiveService } from '../archive.ts'
+import type { LocalIndexService } from '../local-index.ts'
 import { INDEX_FOLDER, INDEX_FORMAT } from '../../../lib/archive/header.ts'
 
 export interface DatasetService {
@@ -42,8 +43,10 @@ function isIndexHeader(json: unknown): json is { format: string; base?: unknown 
   return json !== null && typeof json === 'object' && (json as { format?: unknown }).format === INDEX_FORMAT
 }
 
-export function startDatasetService(deps: DatasetDeps & { demoUrl: string; archive: Pick<ArchiveService, 'open' | 'close'> }): DatasetService {
-  const { search, pool, registry, demoUrl, archive } = deps
+export function startDatasetService(
+  deps: DatasetDeps & { demoUrl: string; archive: Pick<ArchiveService, 'open' | 'close'>; localIndex?: Pick<LocalIndexService, 'close' | 'noIndex'> },
+): DatasetService {
+  const { search, pool, registry, demoUrl, archive, localIndex } = deps
   const store = useAppStore
   const fetchForLists = resilientFetch({ cache: false })
   let openController: AbortController | null = null
@@ -62,6 +65,7 @@ export function startDatasetService(deps: DatasetDeps & { demoUrl: string; archi
   /** Replace the open dataset with a new, empty one. Only called once the new one is known to open. */
   async function commit(kind: OpenDataset['kind'], title: string, files: FileRecord[], model: { name: string | null; dims: number | null }): Promise<OpenDataset> {
     loader.reset()
+    localIndex?.close()
     const epoch = registry.epoch + 1
     await search.call('reset', { epoch })
     registry.epoch = epoch
@@ -145,7 +149,7 @@ export function startDatasetService(deps: DatasetDeps & { demoUrl: string; archi
       // An archive index beside the data (docs/index-format.md) holds Parquet files too, of codes, not embeddings.
       const files = listing.objects
         .filter((o) => PARQUET_NAME.test(o.key) && !o.key.split('/').includes(INDEX_FOLDER))
-        .map((o) => recordFor(o.key, s3.objectUrl(o.key), o.size))
+        .map((o) => ({ ...recordFor(o.key, s3.objectUrl(o.key), o.size), etag: o.etag ?? null }))
       if (files.length === 0)
         throw new DatasetError('no-rows', title, `No GeoParquet files were found under ${url}. Check the folder's address.`)
       const ds = await commit('folder', title, files, model)
@@ -156,7 +160,11 @@ export function startDatasetService(deps: DatasetDeps & { demoUrl: string; archi
       const own = listing.objects.find((o) => o.key === ownKey)
       if (openingIndex !== null) archive.open(ds.epoch, openingIndex)
       else if (own) archive.open(ds.epoch, s3.objectUrl(own.key))
-      else archive.close()
+      else {
+        archive.close()
+        // No published index: the person may make one in the browser (flows/local-index.ts).
+        localIndex?.noIndex(ds.epoch, url.endsWith('/') ? url : `${url}/`)
+      }
       store.setState({ loadStatus: 'ready' })
       const located = unionBBox(files.filter((f) => f.bbox).map((f) => f.bbox!))
       if (located) fitToData(located)
