@@ -66,6 +66,13 @@ beforeAll(async () => {
 
 afterAll(() => rmSync(tmp, { recursive: true, force: true }))
 
+
+/** The mean the build's plan coded with (plan.json beside the index). */
+function planMeanOf(out: string): Float32Array {
+  const b = Buffer.from(JSON.parse(readFileSync(path.join(out, 'plan.json'), 'utf8')).mean as string, 'base64')
+  return new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength))
+}
+
 describe('npm run index', () => {
   let single: string
 
@@ -97,12 +104,16 @@ describe('npm run index', () => {
   it("stores each chip's code as encodeSigns of the app's decoded vector, with its id and row", async () => {
     const h = header(single)
     const [rows] = await allRows(single, h)
+    // The codes centre on the plan's sample mean; the header's mean is every indexed chip's.
+    const planMean = planMeanOf(single)
+    const sum = new Float64Array(768)
     let at = 0
     for (const [s, source] of h.sources.entries()) {
       const file = readFileSync(path.join(data, source.key))
       const t = await readEmbeddings(file.buffer.slice(file.byteOffset, file.byteOffset + file.byteLength) as ArrayBuffer, { fileName: path.basename(source.key) })
+      for (let i = 0; i < t.summary.count * 768; i++) sum[i % 768] = (sum[i % 768] as number) + (t.embeddings[i] as number)
       const expected = new Uint8Array(t.summary.count * 96)
-      encodeSigns(t.embeddings, t.summary.count, 768, h.mean, expected)
+      encodeSigns(t.embeddings, t.summary.count, 768, planMean, expected)
       expect(Buffer.from(rows!.codes.subarray(at * 96, (at + t.summary.count) * 96)).equals(Buffer.from(expected))).toBe(true)
       for (const k of [0, t.summary.count - 1]) {
         expect(rows!.source[at + k]).toBe(s)
@@ -112,6 +123,7 @@ describe('npm run index', () => {
       at += t.summary.count
     }
     expect(at).toBe(rows!.count)
+    expect(Array.from(h.mean)).toEqual(Array.from(Float32Array.from(sum, (v) => v / at)))
     expect(readFileSync(path.join(single, h.parts[0]!.path)).length / h.chips).toBeLessThanOrEqual(128)
   })
 
@@ -172,10 +184,11 @@ describe('npm run index', () => {
     const listOfRow: number[] = []
     for (const g of groups) for (let i = 0; i < g.chips; i++) listOfRow.push(g.list)
     const scratch = new Float64Array(768)
+    const planMean = planMeanOf(out)
     for (let i = 0; i < rows!.count; i++) {
       if (rows!.source[i] !== 0) continue
       const k = t.fileRows.indexOf(rows!.row[i]!)
-      expect(listOfRow[i]).toBe(nearestList(centroids, 3, 768, t.embeddings, k * 768, h.mean, scratch))
+      expect(listOfRow[i]).toBe(nearestList(centroids, 3, 768, t.embeddings, k * 768, planMean, scratch))
     }
   }, 60_000)
 

@@ -15,7 +15,7 @@ import type { IndexGroup } from '../../app/lib/archive/header.ts'
 import { nearestList } from './kmeans.ts'
 import { openSourceFile, type SourceFile, type SourceSpec } from './sources.ts'
 import { writeAtomic } from './files.ts'
-import { CREATED_BY, decodeF32, type Plan } from './plan-types.ts'
+import { CREATED_BY, decodeF32, encodeF64, type Plan } from './plan-types.ts'
 
 /** What a sample read gives the plan. */
 export type SampleResult =
@@ -37,6 +37,8 @@ export interface Marker {
   skipped: string | null
   /** A network or server failure: a rerun tries the file again. */
   transient: boolean
+  /** Base64 float64 sums of the indexed chips' vectors, dimension by dimension (the merge's mean); absent when skipped. */
+  sum?: string
 }
 
 const TRANSIENT: ReadonlySet<string> = new Set(['http', 'network', 'truncated', 'aborted'])
@@ -117,7 +119,7 @@ export async function indexFile(outDir: string, planPath: string, planId: string
       const k = plan.lists?.count ?? 1
       const { rows: out, groups } = centroids ? groupByList(table, rows, mean, centroids, k) : { rows, groups: splitGroups(rows.count) }
       writeAtomic(`${name}.parquet`, new Uint8Array(writeCodePart(out, { groups: groups.map((g) => g.chips), createdBy: CREATED_BY })))
-      marker = { ...base, rows: table.summary.totalRows, chips: rows.count, groups, skipped: null, transient: false }
+      marker = { ...base, rows: table.summary.totalRows, chips: rows.count, groups, skipped: null, transient: false, sum: encodeF64(columnSums(table)) }
     }
   } catch (err) {
     const transient = err instanceof DatasetError && TRANSIENT.has(err.code)
@@ -125,6 +127,15 @@ export async function indexFile(outDir: string, planPath: string, planId: string
   }
   writeAtomic(`${name}.json`, JSON.stringify(marker) + '\n')
   return marker
+}
+
+/** Float64 sums of the file's kept vectors, dimension by dimension, in row order. */
+function columnSums(table: EmbeddingTable): Float64Array {
+  const { dims, count } = table.summary
+  const sum = new Float64Array(dims)
+  const x = table.embeddings
+  for (let i = 0; i < count; i++) for (let j = 0, r = i * dims; j < dims; j++) sum[j] = (sum[j] as number) + (x[r + j] as number)
+  return sum
 }
 
 function splitGroups(count: number): IndexGroup[] {

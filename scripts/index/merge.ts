@@ -13,7 +13,7 @@ import { INDEX_FORMAT, INDEX_HEADER_FILE, INDEX_VERSION, type IndexHeader, type 
 import { serializeIndexHeader } from '../../app/lib/archive/parse-header.ts'
 import { partName, type Marker } from './file-job.ts'
 import { writeAtomic } from './files.ts'
-import { CREATED_BY, decodeF32, type Plan } from './plan-types.ts'
+import { CREATED_BY, decodeF32, decodeF64, type Plan } from './plan-types.ts'
 
 /** Chips per code file at most: ~120 MB files, few enough requests, small enough to retry. */
 export const CHIPS_PER_FILE = 16 * MAX_GROUP_ROWS
@@ -40,6 +40,25 @@ export interface MergeOptions {
   base: string
   /** The header's `created`. */
   created: string
+}
+
+/**
+ * μ of every indexed chip, from the parts' float64 sums: the queries and the exact rescoring
+ * centre on it, so the top K is a float64 scan's over the whole archive. The codes were made
+ * before it was known, centred on the plan's sample mean (plan.json), which is near enough for
+ * signs. Parts written by a builder that kept no sums leave the plan's mean in place.
+ */
+function fullMean(markers: readonly Marker[], plan: Plan): Float32Array {
+  const sum = new Float64Array(plan.dims)
+  let chips = 0
+  for (const m of markers) {
+    if (m.chips === 0) continue
+    if (m.sum === undefined) return decodeF32(plan.mean)
+    const s = decodeF64(m.sum)
+    for (let j = 0; j < plan.dims; j++) sum[j] = (sum[j] as number) + (s[j] as number)
+    chips += m.chips
+  }
+  return chips === 0 ? decodeF32(plan.mean) : Float32Array.from(sum, (v) => v / chips)
 }
 
 export async function mergeIndex(outDir: string, plan: Plan, opts: MergeOptions): Promise<IndexHeader> {
@@ -133,7 +152,7 @@ export async function mergeIndex(outDir: string, plan: Plan, opts: MergeOptions)
     identity: plan.identity,
     chips: parts.reduce((s, p) => s + p.chips, 0),
     code: { kind: 'sign', bits: plan.dims, bytes, rotation: null },
-    mean: decodeF32(plan.mean),
+    mean: fullMean(markers.filter((_, i) => sourceOf[i] !== -1) as Marker[], plan),
     lists: plan.lists ? { count: plan.lists.count, centroids: 'centroids.f32' } : null,
     parts,
     sources,

@@ -34,3 +34,12 @@ export function decodeF32(s: string): Float32Array {
   const b = Buffer.from(s, 'base64')
   return new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength))
 }
+
+export function encodeF64(v: Float64Array): string {
+  return Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64')
+}
+
+export function decodeF64(s: string): Float64Array {
+  const b = Buffer.from(s, 'base64')
+  return new Float64Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength))
+}
