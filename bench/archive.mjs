@@ -56,8 +56,11 @@ try {
     log(env.INDEX_ERROR)
   } else {
     // Built once and reused (the build's timing is kept beside it): delete the folder to rebuild.
-    const out = path.join(root, '.cache', 'archive-index', archive.name + (lists ? `-lists${lists}` : ''))
+    // Beside the archive, as an index is published (so the data server serves its rescoring copy too);
+    // a partitioned build elsewhere, since a second index folder there would be listed as data.
+    const out = lists ? path.join(root, '.cache', 'archive-index', `${archive.name}-lists${lists}`) : path.join(archive.dir, 'chipfinder-index')
     const timing = `${out}.build.json`
+    if (!lists) env.INDEX_URL = `${folderUrl.replace(/\/?$/, '/')}chipfinder-index/`
     if (existsSync(path.join(out, 'index.json')) && existsSync(timing)) {
       const t = JSON.parse(readFileSync(timing, 'utf8'))
       log(`index: cached in ${out} (built in ${t.seconds.toFixed(0)} s with ${t.workers} workers on ${t.cores} cores)`)

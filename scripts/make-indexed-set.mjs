@@ -68,6 +68,7 @@ export function writeIndexedSet(setsDir, { log = () => {} } = {}) {
       const to = path.join(dir, part.path)
       copyFileSync(path.join(out, part.path), to)
       if (kind === 'corrupt') truncateSync(to, Math.floor(part.bytes / 2))
+      if (part.rows) copyFileSync(path.join(out, part.rows.path), path.join(dir, part.rows.path))
     }
     if (kind === 'stale') h.sources.find((s) => s.key === staleKey).bytes += 1
     if (kind === 'other-model') h.identity = { ...h.identity, family: 'clay-v1.5', modelLabel: 'Clay v1.5' }

@@ -12,7 +12,7 @@ import { afterAll, describe, it } from 'vitest'
 import type { ArchiveManifest } from '../../scripts/make-archive.mjs'
 import { medianMs, mergeResults, record } from '../harness.ts'
 import { encodeCentred } from '../../app/lib/archive/codes.ts'
-import { candidatesFor, rescoredFor, shortlist } from '../../app/lib/archive/search.ts'
+import { candidatesFor, hasRowsCopy, rescoredFor, shortlist } from '../../app/lib/archive/search.ts'
 import { exactSearch, loadPeers } from './peers.ts'
 import { chipOrdinals, countingFetch, estimateOnly, openIndex, openSourceOver, queryOf, scanOnly, timedSearch } from './search.ts'
 import { ordinals } from './stream.ts'
@@ -112,7 +112,7 @@ describe('whole-archive search', () => {
 
     // --- The archive search: scan → candidates → rescoring by range reads against DATA_URL ---
     const counter = countingFetch()
-    const open = openSourceOver(dataUrl, counter.fetch)
+    const open = openSourceOver(dataUrl, counter.fetch, process.env.INDEX_URL || undefined)
     const { toOrdinal, toChip } = chipOrdinals(archive, ordinals(manifest))
     const ords = (chips: ArrayLike<number>) => Array.from(chips, (c) => toOrdinal[c]!)
     // The rescoring is exact for the index's μ (a 64-file sample's), the truth for the archive's:
@@ -123,20 +123,21 @@ describe('whole-archive search', () => {
     const archiveMs: number[] = []
     const settledMs: number[] = []
     const scanMs: number[] = []
-    const C = candidatesFor(TRUTH_K)
+    const copy = hasRowsCopy(archive, open)
+    const C = candidatesFor(TRUTH_K, copy)
     for (const q of truth.queries) {
       const qi = indexTruth.queries.find((t) => t.name === q.name)!.top
       const query = await queryOf(archive, q.examples.map((o) => toChip.get(o)!), open)
       scanMs.push(await medianMs(() => scanOnly(archive, query, C), 9, 2))
-      const sel = await medianMs(() => shortlist(archive, query, C, rescoredFor(TRUTH_K)), 5, 1)
-      const { picked } = shortlist(archive, query, C, rescoredFor(TRUTH_K))
+      const sel = await medianMs(() => shortlist(archive, query, C, rescoredFor(TRUTH_K, copy)), 5, 1)
+      const { picked } = shortlist(archive, query, C, rescoredFor(TRUTH_K, copy))
       const pool = archive.scanner.nearest(encodeCentred(query.vectors[0]!, archive.dims), C)
       const noRescore = estimateOnly(archive, query, C, TRUTH_K)
       record({
         name: `${name} ${q.name}: archive scan + candidate selection`,
         value: sel,
         unit: 'ms',
-        note: `Hamming scan of ${archive.count} codes + ${C} nearest (${scanMs.at(-1)!.toFixed(1)} ms of it), then q · signs re-rank to ${rescoredFor(TRUTH_K)}; the truth's top ${TRUTH_K} is ${containment(ords(pool), q.top).toFixed(2)} inside the ${C}, ${containment(ords(picked), q.top).toFixed(2)} inside the ${rescoredFor(TRUTH_K)}`,
+        note: `Hamming scan of ${archive.count} codes + ${C} nearest (${scanMs.at(-1)!.toFixed(1)} ms of it), then q · signs re-rank to ${rescoredFor(TRUTH_K, copy)}; the truth's top ${TRUTH_K} is ${containment(ords(pool), q.top).toFixed(2)} inside the ${C}, ${containment(ords(picked), q.top).toFixed(2)} inside the ${rescoredFor(TRUTH_K, copy)}`,
       })
       // How much of the truth the candidate stages hold, at larger sizes (scan only, no I/O).
       const sweep: string[] = []
@@ -145,7 +146,7 @@ describe('whole-archive search', () => {
         const hp = archive.scanner.nearest(encodeCentred(query.vectors[0]!, archive.dims), c)
         sweep.push(`C ${c}: ${containment(ords(hp), q.top).toFixed(2)}, R ${r}: ${containment(ords(sl.picked), q.top).toFixed(2)}`)
       }
-      record({ name: `${name} ${q.name}: archive candidates' share of the truth`, value: containment(ords(picked), q.top), unit: 'fraction', note: `of the ${rescoredFor(TRUTH_K)} rescored (defaults); by size, the Hamming C and the q · signs R: ${sweep.join('; ')}` })
+      record({ name: `${name} ${q.name}: archive candidates' share of the truth`, value: containment(ords(picked), q.top), unit: 'fraction', note: `of the ${rescoredFor(TRUTH_K, copy)} rescored (defaults); by size, the Hamming C and the q · signs R: ${sweep.join('; ')}` })
       log(`${q.name}: ${sweep.join('; ')}`)
       record({ name: `${name} ${q.name}: archive search recall@${TRUTH_K} without rescoring`, value: recallAt(ords(noRescore), q.top), unit: 'recall', note: `top ${TRUTH_K} by the q · signs estimate of the ${C} Hamming candidates; no file read` })
       // The whole query: a cold first run (no file opened yet), then the median of three more.
@@ -167,9 +168,9 @@ describe('whole-archive search', () => {
         note: `median of ${runs.length}; recall@${TRUTH_K} ${recallAt(ords(last.hits.chips), q.top).toFixed(3)}${last.hits.stats.approximate ? ' (approximate: some not rescored)' : ''}; ${last.requests} requests, ${(last.bytes / 1e6).toFixed(1)} MB (${read} files for ${last.hits.stats.rescored} rescored chips; the top ${TRUTH_K} in ${files}); scan ${last.hits.stats.scanMs.toFixed(0)} ms, rescoring ${last.hits.stats.rescoreMs.toFixed(0)} ms`,
       })
       record({ name: `${name} ${q.name}: archive search recall@${TRUTH_K} with rescoring`, value: recallAt(ords(last.hits.chips), q.top), unit: 'recall', note: `against the float64 truth (the archive's μ); against the float64 top ${TRUTH_K} centred on the index's μ (${muShift.toFixed(3)} from the archive's), what the rescoring computes exactly: ${recallAt(ords(last.hits.chips), qi).toFixed(3)}` })
-      record({ name: `${name} ${q.name}: archive search recall@${TRUTH_K} with rescoring, index μ`, value: recallAt(ords(last.hits.chips), qi), unit: 'recall', note: `against the float64 top ${TRUTH_K} over every chip centred on the index's μ; the truth's top ${TRUTH_K} with that μ is ${containment(ords(picked), qi).toFixed(2)} inside the ${rescoredFor(TRUTH_K)} rescored` })
+      record({ name: `${name} ${q.name}: archive search recall@${TRUTH_K} with rescoring, index μ`, value: recallAt(ords(last.hits.chips), qi), unit: 'recall', note: `against the float64 top ${TRUTH_K} over every chip centred on the index's μ; the truth's top ${TRUTH_K} with that μ is ${containment(ords(picked), qi).toFixed(2)} inside the ${rescoredFor(TRUTH_K, copy)} rescored` })
       // The same query, files read best estimate first and stopped by search.ts's settled() rule.
-      for (const v of [{ label: 'settled stop', C: candidatesFor(TRUTH_K), R: rescoredFor(TRUTH_K) }, { label: 'settled stop, C 8000 R 2000', C: 8000, R: 2000 }]) {
+      for (const v of [{ label: 'settled stop', C: candidatesFor(TRUTH_K, copy), R: rescoredFor(TRUTH_K, copy) }, { label: 'settled stop, C 8000 R 2000', C: 8000, R: 2000 }]) {
       const settledRuns: typeof runs = []
       for (let r = 0; r < 4; r++) {
         counter.reset()

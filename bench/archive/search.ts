@@ -76,9 +76,12 @@ export function countingFetch(): { fetch: typeof fetch; requests: () => number; 
  * its base, and the server takes a new port every run, so the benchmark names the folder itself
  * (keys and ETags are the same: the files are).
  */
-export function openSourceOver(dataUrl: string, doFetch: typeof fetch): OpenSource {
+export function openSourceOver(dataUrl: string, doFetch: typeof fetch, indexUrl?: string): OpenSource {
   const io = browserArchiveIO(doFetch)
-  return (key, signal) => io.openSource(new URL(key, dataUrl).href, signal)
+  const open: OpenSource = (key, signal) => io.openSource(new URL(key, dataUrl).href, signal)
+  // The index's rescoring copy, read over HTTP like a published one, when the index is served.
+  if (indexUrl) open.indexFile = (p, signal) => io.openSource(new URL(p, indexUrl).href, signal)
+  return open
 }
 
 /** Archive chips by global ordinal (manifest order), and back. */

@@ -106,6 +106,8 @@ describe('npm run index', () => {
     const [rows] = await allRows(single, h)
     // The codes centre on the plan's sample mean; the header's mean is every indexed chip's.
     const planMean = planMeanOf(single)
+    expect(h.parts[0]!.rows).toEqual({ path: 'rows-00000.f32', bytes: h.chips * 768 * 4 })
+    const copy = new Uint8Array(readFileSync(path.join(single, 'rows-00000.f32')))
     const sum = new Float64Array(768)
     let at = 0
     for (const [s, source] of h.sources.entries()) {
@@ -114,6 +116,8 @@ describe('npm run index', () => {
       for (let i = 0; i < t.summary.count * 768; i++) sum[i % 768] = (sum[i % 768] as number) + (t.embeddings[i] as number)
       const expected = new Uint8Array(t.summary.count * 96)
       encodeSigns(t.embeddings, t.summary.count, 768, planMean, expected)
+      // The rescoring copy holds the decoded float32 rows, in code order.
+      expect(Buffer.from(copy.subarray(at * 768 * 4, (at + t.summary.count) * 768 * 4)).equals(Buffer.from(t.embeddings.buffer, t.embeddings.byteOffset, t.summary.count * 768 * 4))).toBe(true)
       expect(Buffer.from(rows!.codes.subarray(at * 96, (at + t.summary.count) * 96)).equals(Buffer.from(expected))).toBe(true)
       for (const k of [0, t.summary.count - 1]) {
         expect(rows!.source[at + k]).toBe(s)

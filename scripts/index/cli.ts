@@ -26,6 +26,8 @@ const USAGE = `usage: npm run index -- <folder | http(s) folder URL | catalog.js
   [--merge]              join the parts of every shard into the index (no source needed)
   [--plan]               write <out>/plan.json and stop
   [--lists auto|N]       partitions (default auto: 1 up to 2 M chips, else one per 65,536)
+  [--no-rows]            leave out the exact rescoring copy (rows-NNNNN.f32, dims × 4 bytes a
+                         chip); the app then rescores from the source files' column chunks
   [--entry id]           the catalog entry to index, when the catalog has several
   [--base url-or-path]   the header's base (default: the data folder, relative to <out>)`
 
@@ -37,6 +39,7 @@ interface Args {
   merge: boolean
   planOnly: boolean
   lists: 'auto' | number
+  rows: boolean
   entry: string | undefined
   base: string | undefined
 }
@@ -65,6 +68,7 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv): Args {
       merge: { type: 'boolean', default: false },
       plan: { type: 'boolean', default: false },
       lists: { type: 'string', default: 'auto' },
+      'no-rows': { type: 'boolean', default: false },
       entry: { type: 'string' },
       base: { type: 'string' },
     },
@@ -87,7 +91,7 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv): Args {
   if (positionals[0] === undefined && !values.merge) usage('a source is required')
   const lists = values.lists === 'auto' ? 'auto' : whole(values.lists, '--lists', 1)
   const workers = values.workers === undefined ? Math.max(1, Math.min(os.availableParallelism(), 4)) : whole(values.workers, '--workers', 1)
-  return { source: positionals[0], out: path.resolve(values.out), workers, shard, merge: values.merge, planOnly: values.plan, lists, entry: values.entry, base: values.base }
+  return { source: positionals[0], out: path.resolve(values.out), workers, shard, merge: values.merge, planOnly: values.plan, lists, rows: !values['no-rows'], entry: values.entry, base: values.base }
 }
 
 /** The same file as when its marker was written: its part can be kept. */
@@ -150,7 +154,7 @@ async function build(args: Args, env: NodeJS.ProcessEnv): Promise<void> {
         throw new Error(`${planPath} was made for another source (${JSON.stringify(plan.spec)}); use another --out, or delete it and parts/ to start over.`)
       }
       if (!plan) {
-        plan = await makePlan(listing, pool, args.lists)
+        plan = await makePlan(listing, pool, args.lists, args.rows)
         writeAtomic(planPath, JSON.stringify(plan) + '\n')
         process.stderr.write(`plan: ${plan.files.length} files, about ${plan.estimatedChips.toLocaleString('en')} chips, ${plan.lists ? `${plan.lists.count} lists` : 'one list'}\n`)
       }

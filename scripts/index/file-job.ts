@@ -85,7 +85,7 @@ function loadPlan(planPath: string, id: string): NonNullable<typeof planCache> {
 }
 
 /** The table's rows ordered by list (stable), and one or more row groups per list present. */
-function groupByList(table: EmbeddingTable, rows: CodeRows, mean: Float32Array, centroids: Float32Array, k: number): { rows: CodeRows; groups: IndexGroup[] } {
+function groupByList(table: EmbeddingTable, rows: CodeRows, mean: Float32Array, centroids: Float32Array, k: number): { rows: CodeRows; groups: IndexGroup[]; order: number[] } {
   const { dims, count } = table.summary
   const scratch = new Float64Array(dims)
   const lists = new Int32Array(count)
@@ -100,7 +100,7 @@ function groupByList(table: EmbeddingTable, rows: CodeRows, mean: Float32Array, 
     groups.push({ list, chips: e - s })
     s = e
   }
-  return { rows: sorted, groups }
+  return { rows: sorted, groups, order }
 }
 
 /** Codes one file into parts/<n>.parquet and writes its marker (always, skipped or not). */
@@ -117,7 +117,8 @@ export async function indexFile(outDir: string, planPath: string, planId: string
     } else {
       const rows = codeRowsFromTable(table, mean, index)
       const k = plan.lists?.count ?? 1
-      const { rows: out, groups } = centroids ? groupByList(table, rows, mean, centroids, k) : { rows, groups: splitGroups(rows.count) }
+      const { rows: out, groups, order } = centroids ? groupByList(table, rows, mean, centroids, k) : { rows, groups: splitGroups(rows.count), order: null }
+      if (plan.rows) writeAtomic(`${name}.f32`, rowsInOrder(table, order))
       writeAtomic(`${name}.parquet`, new Uint8Array(writeCodePart(out, { groups: groups.map((g) => g.chips), createdBy: CREATED_BY })))
       marker = { ...base, rows: table.summary.totalRows, chips: rows.count, groups, skipped: null, transient: false, sum: encodeF64(columnSums(table)) }
     }
@@ -127,6 +128,15 @@ export async function indexFile(outDir: string, planPath: string, planId: string
   }
   writeAtomic(`${name}.json`, JSON.stringify(marker) + '\n')
   return marker
+}
+
+/** The kept vectors as raw little-endian float32, in the part's row order (`order`, or as read). */
+function rowsInOrder(table: EmbeddingTable, order: number[] | null): Uint8Array {
+  const { dims } = table.summary
+  const x = table.embeddings
+  const out = order ? new Float32Array(order.length * dims) : x
+  if (order) order.forEach((i, k) => out.set(x.subarray(i * dims, (i + 1) * dims), k * dims))
+  return new Uint8Array(out.buffer, out.byteOffset, out.byteLength)
 }
 
 /** Float64 sums of the file's kept vectors, dimension by dimension, in row order. */

@@ -4,7 +4,7 @@
 // (≤ CHIPS_PER_FILE chips) in memory. Deterministic: parts are taken in plan order, so a
 // resumed build, a sharded one and a single run give the same bytes.
 
-import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs'
+import { closeSync, existsSync, openSync, readFileSync, readSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs'
 import path from 'node:path'
 import { asyncBufferFromFile } from 'hyparquet'
 import { MAX_GROUP_ROWS, CodeFileWriter, joinCodeRows, readCodePart, sliceCodeRows, type CodeRows } from '../../app/lib/archive/code-file.ts'
@@ -17,7 +17,7 @@ import { CREATED_BY, decodeF32, decodeF64, type Plan } from './plan-types.ts'
 
 /** Chips per code file at most: ~120 MB files, few enough requests, small enough to retry. */
 export const CHIPS_PER_FILE = 16 * MAX_GROUP_ROWS
-const CODE_FILE = /^codes-\d{5}\.parquet$/
+const CODE_FILE = /^(codes-\d{5}\.parquet|rows-\d{5}\.f32)$/
 
 export function readMarker(outDir: string, index: number): Marker | null {
   const file = path.join(outDir, 'parts', `${partName(index)}.json`)
@@ -89,48 +89,89 @@ export async function mergeIndex(outDir: string, plan: Plan, opts: MergeOptions)
   })
 
   const parts: IndexPart[] = []
+  const withRows = plan.rows === true
+  const rowBytes = plan.dims * 4
   let writer: CodeFileWriter | null = null
+  /** The rows file being written beside the code file (withRows): a temporary name, renamed when whole. */
+  let rowsFd: number | null = null
   let groups: IndexPart['groups'] = []
+  const n = () => String(parts.length).padStart(5, '0')
+  const rowsTmp = () => path.join(outDir, `rows-${n()}.f32.${process.pid}.tmp`)
   const closeFile = (): void => {
     if (!writer) return
-    const name = `codes-${String(parts.length).padStart(5, '0')}.parquet`
+    const name = `codes-${n()}.parquet`
     const data = new Uint8Array(writer.finish())
     writeAtomic(path.join(outDir, name), data)
-    parts.push({ path: name, bytes: data.length, chips: writer.chips, groups })
+    const part: IndexPart = { path: name, bytes: data.length, chips: writer.chips, groups }
+    if (rowsFd !== null) {
+      closeSync(rowsFd)
+      rowsFd = null
+      const rowsName = `rows-${n()}.f32`
+      renameSync(rowsTmp(), path.join(outDir, rowsName))
+      part.rows = { path: rowsName, bytes: writer.chips * rowBytes }
+    }
+    parts.push(part)
     writer = null
     groups = []
   }
-  const emit = (rows: CodeRows, list: number): void => {
+  const emit = (rows: CodeRows, list: number, floats: Uint8Array | null): void => {
     if (writer && writer.chips + rows.count > CHIPS_PER_FILE) closeFile()
     writer ??= new CodeFileWriter(bytes, CREATED_BY)
+    if (withRows && rowsFd === null) rowsFd = openSync(rowsTmp(), 'w')
     writer.writeGroup(rows)
+    if (rowsFd !== null && floats) writeSync(rowsFd, floats)
     groups.push({ list, chips: rows.count })
   }
 
   // One row group at a time, read by range: a partitioned merge visits each part once per list
   // it holds, so reading whole parts would cost lists × parts file reads.
-  const partRows = async (index: number, group: number): Promise<CodeRows> => {
+  const partRows = async (index: number, group: number): Promise<{ rows: CodeRows; floats: Uint8Array | null }> => {
     const name = `parts/${partName(index)}.parquet`
     const rows = await readCodePart(await asyncBufferFromFile(path.join(outDir, name)), { rowGroups: [group], codeBytes: bytes, fileName: name })
     rows.source.fill(sourceOf[index] as number)
-    return rows
+    if (!withRows) return { rows, floats: null }
+    // The group's vectors: the part's .f32 holds its rows in the part's order.
+    const before = (markers[index] as Marker).groups.slice(0, group).reduce((s, g) => s + g.chips, 0)
+    const floats = new Uint8Array(rows.count * rowBytes)
+    const fd = openSync(path.join(outDir, 'parts', `${partName(index)}.f32`), 'r')
+    try {
+      const got = readSync(fd, floats, 0, floats.length, before * rowBytes)
+      if (got !== floats.length) throw new Error(`parts/${partName(index)}.f32 is short (${got} of ${floats.length} bytes at row ${before}): build that file again`)
+    } finally {
+      closeSync(fd)
+    }
+    return { rows, floats }
+  }
+  const joinFloats = (runs: readonly (Uint8Array | null)[]): Uint8Array | null => {
+    if (!withRows) return null
+    const out = new Uint8Array(runs.reduce((s, r) => s + (r?.length ?? 0), 0))
+    let at = 0
+    for (const r of runs) {
+      out.set(r!, at)
+      at += r!.length
+    }
+    return out
   }
 
   for (let list = 0; list < lists; list++) {
     let pending: CodeRows[] = []
+    let pendingFloats: (Uint8Array | null)[] = []
     let count = 0
     for (const [index, group] of runs[list] as [number, number][]) {
-      const rows = await partRows(index, group)
+      const { rows, floats } = await partRows(index, group)
       pending.push(rows)
+      pendingFloats.push(floats)
       count += rows.count
       while (count >= MAX_GROUP_ROWS) {
         const joined = joinCodeRows(pending, bytes)
-        emit(sliceCodeRows(joined, 0, MAX_GROUP_ROWS), list)
+        const joinedFloats = joinFloats(pendingFloats)
+        emit(sliceCodeRows(joined, 0, MAX_GROUP_ROWS), list, joinedFloats && joinedFloats.subarray(0, MAX_GROUP_ROWS * rowBytes))
         pending = [sliceCodeRows(joined, MAX_GROUP_ROWS, joined.count)]
+        pendingFloats = [joinedFloats && joinedFloats.slice(MAX_GROUP_ROWS * rowBytes)]
         count -= MAX_GROUP_ROWS
       }
     }
-    if (count > 0) emit(joinCodeRows(pending, bytes), list)
+    if (count > 0) emit(joinCodeRows(pending, bytes), list, joinFloats(pendingFloats))
   }
   closeFile()
 
@@ -139,7 +180,7 @@ export async function mergeIndex(outDir: string, plan: Plan, opts: MergeOptions)
     writeAtomic(path.join(outDir, 'centroids.f32'), new Uint8Array(c.buffer, c.byteOffset, c.byteLength))
   }
   // Code files of an earlier, bigger merge would otherwise lie beside the new header.
-  const kept = new Set(parts.map((p) => p.path))
+  const kept = new Set(parts.flatMap((p) => (p.rows ? [p.path, p.rows.path] : [p.path])))
   for (const f of readdirSync(outDir)) if (CODE_FILE.test(f) && !kept.has(f)) rmSync(path.join(outDir, f))
   if (!plan.lists) rmSync(path.join(outDir, 'centroids.f32'), { force: true })
 

@@ -24,6 +24,8 @@ export interface Plan {
   estimatedChips: number
   /** null: one list. Centroids: base64 of count × dims float32, unit length, centred space. */
   lists: null | { count: number; centroids: string; seed: number }
+  /** Whether the index carries the exact rescoring copy (rows-NNNNN.f32 beside each code file); absent in older plans: false. */
+  rows?: boolean
 }
 
 export function encodeF32(v: Float32Array): string {

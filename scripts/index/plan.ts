@@ -35,7 +35,7 @@ export function planId(plan: Omit<Plan, 'id'>): string {
   return createHash('sha256').update(JSON.stringify(plan)).digest('hex').slice(0, 16)
 }
 
-export async function makePlan(listing: Listing, pool: Pool, lists: 'auto' | number): Promise<Plan> {
+export async function makePlan(listing: Listing, pool: Pool, lists: 'auto' | number, rows = true): Promise<Plan> {
   const { spec, files } = listing
   if (files.length === 0) throw new Error('The source has no data files (.parquet, .gpq, .geoparquet, .pq) to index.')
   const picked = sampleIndices(files.length)
@@ -93,6 +93,7 @@ export async function makePlan(listing: Listing, pool: Pool, lists: 'auto' | num
     sample: { files: usedKeys, chips, skipped },
     estimatedChips,
     lists: planLists,
+    rows,
   }
   return { ...plan, id: planId(plan) }
 }

@@ -30,6 +30,19 @@ interface OpenArchive {
   rows: Map<number, Float32Array>
 }
 
+/** Marks the sources whose listed size is not the one the index recorded, or that the listing lacks. */
+function markStale(archive: LoadedArchive, base: string, listing: readonly { url: string; bytes: number | null }[]): void {
+  const sizes = new Map(listing.map((f) => [f.url, f.bytes]))
+  archive.header.sources.forEach((s, i) => {
+    const url = new URL(s.key, base).href
+    if (!sizes.has(url)) archive.stale.set(i, 'it is no longer in the folder')
+    else {
+      const bytes = sizes.get(url)
+      if (bytes !== null && bytes !== undefined && bytes !== s.bytes) archive.stale.set(i, `it is ${bytes} bytes now; the index was built from ${s.bytes}`)
+    }
+  })
+}
+
 /** The archive requests over the worker's current epoch and SearchIndex. */
 export function archiveHandlers(io: ArchiveIO | undefined, current: () => { epoch: number; index: SearchIndex | null }) {
   let opened: OpenArchive | null = null
@@ -43,7 +56,7 @@ export function archiveHandlers(io: ArchiveIO | undefined, current: () => { epoc
       opened = null
     },
 
-    async openArchive({ epoch, url, identity }: OpenArchiveParams, signal: AbortSignal, progress: (p: OpenArchiveProgress) => void): Promise<ArchiveSummary> {
+    async openArchive({ epoch, url, identity, listing }: OpenArchiveParams, signal: AbortSignal, progress: (p: OpenArchiveProgress) => void): Promise<ArchiveSummary> {
       stale(epoch)
       if (!io) throw new DatasetError('bad-index', url, "This version of the app can't read archive indexes.")
       const t0 = performance.now()
@@ -67,7 +80,12 @@ export function archiveHandlers(io: ArchiveIO | undefined, current: () => { epoc
       if (archive.count !== header.chips) throw new DatasetError('truncated', url, `The index has ${archive.count} chips where its header says ${header.chips}: it is incomplete. Build it again.`)
       stale(epoch)
       const base = new URL(header.base, url).href
-      opened = { epoch, archive, open: (key, s) => io.openSource(new URL(key, base).href, s), rows: new Map() }
+      if (listing) markStale(archive, base, listing)
+      const open: OpenSource = Object.assign((key: string, s?: AbortSignal) => io.openSource(new URL(key, base).href, s), {
+        // The rescoring copy beside the code files, when the index has one.
+        indexFile: (path: string, s?: AbortSignal) => io.openSource(new URL(path, url).href, s),
+      })
+      opened = { epoch, archive, open, rows: new Map() }
       return {
         epoch,
         chips: archive.count,
@@ -75,7 +93,10 @@ export function archiveHandlers(io: ArchiveIO | undefined, current: () => { epoc
         identity: header.identity,
         bytes: archive.bytes,
         ms: performance.now() - t0,
-        notes: header.skipped.map((s) => `${s.key} isn't in the index: ${s.reason}`),
+        notes: [
+          ...header.skipped.map((s) => `${s.key} isn't in the index: ${s.reason}`),
+          ...[...archive.stale].map(([s, why]) => `${header.sources[s]!.key} has changed since the index was built (${why}): its places keep estimated scores until the index is built again`),
+        ],
       }
     },
 

@@ -80,6 +80,8 @@ export interface OpenArchiveParams {
   url: string
   /** The open set's identity, checked against the index's (checkIdentity); none when no set is open. */
   identity?: DatasetIdentity
+  /** The folder's files as its listing gave them (absolute URL, size): a source whose size differs, or that is gone, is stale. */
+  listing?: { url: string; bytes: number | null }[]
 }
 
 export interface OpenArchiveProgress {

@@ -45,6 +45,12 @@ export class LoadedArchive {
   readonly date: Int32Array
   /** μ in float64, as the exact scores centre on it. */
   readonly mean: Float64Array
+  /**
+   * Sources that have changed since the index was built (their size in the folder's listing is
+   * not the one the index recorded), with why: their chips keep their code's estimate, never an
+   * exact score from rows that may not be theirs any more.
+   */
+  readonly stale = new Map<number, string>()
   private readonly idParts: { first: number; ids: PackedIds }[] = []
 
   constructor(

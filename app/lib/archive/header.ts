@@ -28,6 +28,12 @@ export interface IndexPart {
   bytes: number
   chips: number
   groups: IndexGroup[]
+  /**
+   * The exact rescoring copy, when the build made one: the part's chips' float32 vectors, raw
+   * little-endian, chips × dims, in the part's row order (relative to index.json). A candidate's
+   * row is then one small range read instead of its source file's whole column chunk.
+   */
+  rows?: { path: string; bytes: number }
 }
 
 export interface IndexSource {

@@ -121,7 +121,7 @@ function relativePath(r: Reader, v: unknown, at: string): string {
   return p
 }
 
-function parseParts(r: Reader, v: unknown, lists: number): IndexPart[] {
+function parseParts(r: Reader, v: unknown, lists: number, dims: number): IndexPart[] {
   let groupsSeen = 0
   return r.arr(v, 'parts', MAX_PARTS).map((raw, i) => {
     const at = `parts[${i}]`
@@ -136,7 +136,14 @@ function parseParts(r: Reader, v: unknown, lists: number): IndexPart[] {
     })
     const sum = groups.reduce((s, g) => s + g.chips, 0)
     if (sum !== chips) r.fail(`${at} says it has ${chips} chips but its row groups hold ${sum}`)
-    return { path: relativePath(r, o.path, `${at}.path`), bytes: r.int(o.bytes, `${at}.bytes`, 1), chips, groups }
+    const part: IndexPart = { path: relativePath(r, o.path, `${at}.path`), bytes: r.int(o.bytes, `${at}.bytes`, 1), chips, groups }
+    if (o.rows !== undefined) {
+      const ro = r.obj(o.rows, `${at}.rows`)
+      const bytes = r.int(ro.bytes, `${at}.rows.bytes`)
+      if (bytes !== chips * dims * 4) r.fail(`${at}.rows says ${bytes} bytes, but ${chips} chips of ${dims} float32 values take ${chips * dims * 4}`)
+      part.rows = { path: relativePath(r, ro.path, `${at}.rows.path`), bytes }
+    }
+    return part
   })
 }
 
@@ -174,7 +181,7 @@ export function parseIndexHeader(json: unknown, url: string): IndexHeader {
     const l = r.obj(o.lists, 'lists')
     lists = { count: r.int(l.count, 'lists.count', 1, MAX_LISTS), centroids: relativePath(r, l.centroids, 'lists.centroids') }
   }
-  const parts = parseParts(r, o.parts, lists?.count ?? 1)
+  const parts = parseParts(r, o.parts, lists?.count ?? 1, dims)
   const chips = r.int(o.chips, 'chips')
   const sum = parts.reduce((s, p) => s + p.chips, 0)
   if (sum !== chips) r.fail(`it says it has ${chips} chips but its code files hold ${sum}`)

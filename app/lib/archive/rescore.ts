@@ -21,8 +21,12 @@ export interface SourceFile extends AsyncBuffer {
   bytesRead(): number
 }
 
-/** Opens `key` (relative to the header's base). Throws DatasetError when the file can't be reached. */
-export type OpenSource = (key: string, signal?: AbortSignal) => Promise<SourceFile>
+/**
+ * Opens `key` (relative to the header's base). Throws DatasetError when the file can't be
+ * reached. `indexFile` opens a file of the index itself (relative to index.json): the rescoring
+ * copy, when the index has one.
+ */
+export type OpenSource = ((key: string, signal?: AbortSignal) => Promise<SourceFile>) & { indexFile?: (path: string, signal?: AbortSignal) => Promise<SourceFile> }
 
 /** A file whose chips could not be read, and why. */
 export interface SourceProblem {
@@ -55,6 +59,33 @@ export function staleness(file: SourceFile, recorded: { bytes: number; etag: str
  * abort throws.
  */
 export async function fetchRows(archive: LoadedArchive, chips: ArrayLike<number>, open: OpenSource, signal?: AbortSignal): Promise<FetchedRows> {
+  // Chips of files the listing says have changed are not read at all.
+  if (archive.stale.size > 0) {
+    const fresh: number[] = []
+    const at: number[] = []
+    const keys = new Set<number>()
+    for (let k = 0; k < chips.length; k++) {
+      const s = archive.source[chips[k]!]!
+      if (archive.stale.has(s)) keys.add(s)
+      else {
+        fresh.push(chips[k]!)
+        at.push(k)
+      }
+    }
+    if (keys.size > 0) {
+      const got = await readRows(archive, fresh, open, signal)
+      const vectors: (Float32Array | null)[] = Array.from({ length: chips.length }, () => null)
+      at.forEach((k, i) => (vectors[k] = got.vectors[i]!))
+      const problems = [...[...keys].map((s) => ({ key: archive.header.sources[s]!.key, kind: 'stale' as const, reason: `${archive.header.sources[s]!.key} changed since the index was built: ${archive.stale.get(s)}` })), ...got.problems]
+      return { vectors, problems, requests: got.requests, bytes: got.bytes }
+    }
+  }
+  return readRows(archive, chips, open, signal)
+}
+
+/** fetchRows for chips of files that haven't changed: from the index's copy when it has one, else from their files. */
+async function readRows(archive: LoadedArchive, chips: ArrayLike<number>, open: OpenSource, signal?: AbortSignal): Promise<FetchedRows> {
+  if (open.indexFile && archive.header.parts.every((p) => p.rows)) return fetchCopyRows(archive, chips, open.indexFile, signal)
   const vectors: (Float32Array | null)[] = Array.from({ length: chips.length }, () => null)
   const bySource = new Map<number, number[]>()
   for (let k = 0; k < chips.length; k++) {
@@ -90,6 +121,92 @@ export async function fetchRows(archive: LoadedArchive, chips: ArrayLike<number>
   }
   await Promise.all(Array.from({ length: Math.min(PARALLEL_FILES, queue.length) }, worker))
   problems.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+  return { vectors, problems, requests, bytes }
+}
+
+/** Rows of the copy closer than this are read in one request (the gap's bytes are cheaper than a request). */
+const MERGE_GAP_ROWS = 16
+
+/**
+ * The float32 rows of `chips` from the index's rescoring copy (rows-NNNNN.f32 beside each code
+ * file): one range request per run of nearby rows, a few files at a time. The copy holds the
+ * values the builder decoded from the source files, so the scores are the same exact scores.
+ */
+async function fetchCopyRows(
+  archive: LoadedArchive,
+  chips: ArrayLike<number>,
+  openFile: NonNullable<OpenSource['indexFile']>,
+  signal: AbortSignal | undefined,
+): Promise<FetchedRows> {
+  const { parts } = archive.header
+  const rowBytes = archive.dims * 4
+  const starts = [0]
+  for (const p of parts) starts.push(starts.at(-1)! + p.chips)
+  const partOf = (chip: number) => {
+    let lo = 0
+    let hi = parts.length - 1
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1
+      if (starts[mid]! <= chip) lo = mid
+      else hi = mid - 1
+    }
+    return lo
+  }
+  // Per part, the wanted [position in `vectors`, row in the part], by row.
+  const byPart = new Map<number, [number, number][]>()
+  for (let k = 0; k < chips.length; k++) {
+    const p = partOf(chips[k]!)
+    let list = byPart.get(p)
+    if (!list) byPart.set(p, (list = []))
+    list.push([k, chips[k]! - starts[p]!])
+  }
+  const runs: { part: number; first: number; last: number; wanted: [number, number][] }[] = []
+  for (const [part, wanted] of byPart) {
+    wanted.sort((a, b) => a[1] - b[1])
+    let run: (typeof runs)[number] | null = null
+    for (const w of wanted) {
+      if (run && w[1] - run.last <= MERGE_GAP_ROWS) {
+        run.last = w[1]
+        run.wanted.push(w)
+      } else runs.push((run = { part, first: w[1], last: w[1], wanted: [w] }))
+    }
+  }
+  const vectors: (Float32Array | null)[] = Array.from({ length: chips.length }, () => null)
+  const problems: SourceProblem[] = []
+  const files = new Map<number, Promise<SourceFile>>()
+  const fileOf = (part: number) => {
+    let f = files.get(part)
+    if (!f) files.set(part, (f = openFile(parts[part]!.rows!.path, signal)))
+    return f
+  }
+  const failed = new Set<number>()
+  const queue = [...runs]
+  const worker = async () => {
+    for (let run = queue.shift(); run; run = queue.shift()) {
+      if (failed.has(run.part)) continue
+      try {
+        const file = await fileOf(run.part)
+        const rows = parts[run.part]!.rows!
+        if (file.byteLength !== rows.bytes) throw new DatasetError('truncated', rows.path, `${rows.path} is ${file.byteLength} bytes where the index says ${rows.bytes}: build the index again.`)
+        const buf = await file.slice(run.first * rowBytes, (run.last + 1) * rowBytes)
+        for (const [k, row] of run.wanted) vectors[k] = new Float32Array(buf.slice((row - run.first) * rowBytes, (row - run.first + 1) * rowBytes))
+      } catch (err) {
+        if (signal?.aborted || (err instanceof DatasetError && err.code === 'aborted')) throw err
+        if (!failed.has(run.part)) problems.push({ key: parts[run.part]!.rows!.path, kind: 'unreadable', reason: errorMessage(err) })
+        failed.add(run.part)
+      }
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(PARALLEL_FILES, queue.length) }, worker))
+  let requests = 0
+  let bytes = 0
+  for (const f of files.values()) {
+    const file = await f.catch(() => null)
+    if (file) {
+      requests += file.requests()
+      bytes += file.bytesRead()
+    }
+  }
   return { vectors, problems, requests, bytes }
 }
 

@@ -71,6 +71,27 @@ describe('searchArchive, rescoring from Parquet files', () => {
     expect(hits.problems).toEqual([])
   })
 
+  it("with the index's rescoring copy: the same exact top 100, from small range reads instead of the files", async () => {
+    // The copy: every chip's float32 row, in code order, beside the code file.
+    const copy = memoryArchive(m, 6, 128)
+    const rowsBuffer = m.data.slice(0, m.count * m.dims).buffer
+    copy.header.parts[0]!.rows = { path: 'rows-00000.f32', bytes: rowsBuffer.byteLength }
+    const sources = memorySources(copy.files)
+    const indexFiles = memorySources(new Map([['rows-00000.f32', { buffer: rowsBuffer, etag: null }]]))
+    const open = Object.assign(sources, { indexFile: indexFiles })
+    const query = buildQuery('mean', [row(m, m.members[2]![0]!)], [], copy.archive.mean)!
+    const hits = await searchArchive(copy.archive, query, open, { topK: 100 })
+    const ref = referenceTop(referenceMean(m, copy.header.mean, [row(m, m.members[2]![0]!)]), 100)
+    expect(Array.from(hits.chips)).toEqual(ref.rows)
+    expect(Array.from(hits.scores)).toEqual(ref.scores)
+    expect(hits.exact.every((e) => e === 1)).toBe(true)
+    // No source file was opened; the copy was read in runs of nearby rows, a few KB each.
+    expect(sources.opened).toEqual([])
+    expect(hits.stats.rescored).toBe(Math.min(rescoredFor(100, true), m.count))
+    expect(hits.stats.bytes).toBeLessThan(hits.stats.rescored * m.dims * 4 * (1 + 16))
+    expect(hits.stats.bytes).toBeGreaterThanOrEqual(hits.stats.rescored * m.dims * 4)
+  })
+
   it("'settled' reads files best estimate first and stops by the fitted rule; its scores are exact", async () => {
     // The rule: exact ≈ a + b · estimate, raised by the largest residual, against the K-th.
     expect(settled([1, 2, 3, 4], [0.1, 0.2, 0.3, 0.4], 0.25, 1.5)).toBe(true)

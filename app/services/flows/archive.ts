@@ -34,8 +34,11 @@ export function ownIndexKey(folderPrefix: string): string {
 }
 
 export interface ArchiveService {
-  /** A folder (or catalog entry) opened as dataset `epoch` has an index at `indexUrl`: read it. */
-  open(epoch: number, indexUrl: string): void
+  /**
+   * A folder (or catalog entry) opened as dataset `epoch` has an index at `indexUrl`: read it.
+   * `listing` (the folder's files, URL and size) tells which files changed since it was built.
+   */
+  open(epoch: number, indexUrl: string, listing?: { url: string; bytes: number | null }[]): void
   /** A dataset without an index opened (one file): forget the last one's. */
   close(): void
   stop(): void
@@ -80,7 +83,7 @@ export function startArchiveService({ search, registry, fileExamples, settleExam
     settleExamples()
   }
 
-  async function open(epoch: number, url: string): Promise<void> {
+  async function open(epoch: number, url: string, listing?: { url: string; bytes: number | null }[]): Promise<void> {
     opening?.abort()
     searching?.abort()
     const controller = new AbortController()
@@ -95,7 +98,7 @@ export function startArchiveService({ search, registry, fileExamples, settleExam
     try {
       const summary = await search.call(
         'openArchive',
-        { epoch, url },
+        { epoch, url, ...(listing ? { listing } : {}) },
         {
           signal: controller.signal,
           onProgress: (p) => {
@@ -196,8 +199,8 @@ export function startArchiveService({ search, registry, fileExamples, settleExam
   })
 
   return {
-    open(epoch, url) {
-      void open(epoch, url)
+    open(epoch, url, listing) {
+      void open(epoch, url, listing)
     },
     close() {
       opening?.abort()

@@ -158,8 +158,9 @@ export function startDatasetService(
       // that isn't there.
       const ownKey = ownIndexKey(s3.prefix)
       const own = listing.objects.find((o) => o.key === ownKey)
-      if (openingIndex !== null) archive.open(ds.epoch, openingIndex)
-      else if (own) archive.open(ds.epoch, s3.objectUrl(own.key))
+      const listed = files.map((f) => ({ url: f.url, bytes: f.size }))
+      if (openingIndex !== null) archive.open(ds.epoch, openingIndex, listed)
+      else if (own) archive.open(ds.epoch, s3.objectUrl(own.key), listed)
       else {
         archive.close()
         // No published index: the person may make one in the browser (flows/local-index.ts).
