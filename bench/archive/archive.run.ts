@@ -95,7 +95,7 @@ describe('whole-archive search', () => {
       name: `${name}: index size`,
       value: opened.publishedBytes / archive.count,
       unit: 'B/chip',
-      note: `${(opened.publishedBytes / 1e6).toFixed(1)} MB published (index.json + ${archive.header.parts.length} code files${archive.header.lists ? ' + centroids' : ''}); code files ${(opened.codeFileBytes / archive.count).toFixed(1)} B/chip, of which the code ${archive.header.code.bytes}; ${archive.count} chips of ${manifest.chips}`,
+      note: `${(opened.publishedBytes / 1e6).toFixed(1)} MB the tab reads (index.json + ${archive.header.parts.length} code files${archive.header.lists ? ' + centroids' : ''})${archive.header.parts.every((p) => p.rows) ? `, plus the rescoring copy on the server (${((archive.header.parts.reduce((t, p) => t + p.rows!.bytes, 0)) / 1e9).toFixed(2)} GB, ${archive.dims * 4} B/chip, read only by range)` : ''}; code files ${(opened.codeFileBytes / archive.count).toFixed(1)} B/chip, of which the code ${archive.header.code.bytes}; ${archive.count} chips of ${manifest.chips}`,
     })
     record({
       name: `${name}: index build`,
@@ -165,7 +165,7 @@ describe('whole-archive search', () => {
         name: `${name} ${q.name}: archive search (scan + exact rescoring over HTTP)`,
         value: ms,
         unit: 'ms',
-        note: `median of ${runs.length}; recall@${TRUTH_K} ${recallAt(ords(last.hits.chips), q.top).toFixed(3)}${last.hits.stats.approximate ? ' (approximate: some not rescored)' : ''}; ${last.requests} requests, ${(last.bytes / 1e6).toFixed(1)} MB (${read} files for ${last.hits.stats.rescored} rescored chips; the top ${TRUTH_K} in ${files}); scan ${last.hits.stats.scanMs.toFixed(0)} ms, rescoring ${last.hits.stats.rescoreMs.toFixed(0)} ms`,
+        note: `median of ${runs.length}; recall@${TRUTH_K} ${recallAt(ords(last.hits.chips), q.top).toFixed(3)}${last.hits.stats.approximate ? ' (approximate: some not rescored)' : ''}; ${last.requests} requests, ${(last.bytes / 1e6).toFixed(1)} MB (the ${last.hits.stats.rescored} rescored chips lie in ${read} source files, the top ${TRUTH_K} in ${files}); scan ${last.hits.stats.scanMs.toFixed(0)} ms, rescoring ${last.hits.stats.rescoreMs.toFixed(0)} ms`,
       })
       record({ name: `${name} ${q.name}: archive search recall@${TRUTH_K} with rescoring`, value: recallAt(ords(last.hits.chips), q.top), unit: 'recall', note: `against the float64 truth (the archive's μ); against the float64 top ${TRUTH_K} centred on the index's μ (${muShift.toFixed(3)} from the archive's), what the rescoring computes exactly: ${recallAt(ords(last.hits.chips), qi).toFixed(3)}` })
       record({ name: `${name} ${q.name}: archive search recall@${TRUTH_K} with rescoring, index μ`, value: recallAt(ords(last.hits.chips), qi), unit: 'recall', note: `against the float64 top ${TRUTH_K} over every chip centred on the index's μ; the truth's top ${TRUTH_K} with that μ is ${containment(ords(picked), qi).toFixed(2)} inside the ${rescoredFor(TRUTH_K, copy)} rescored` })
@@ -189,7 +189,7 @@ describe('whole-archive search', () => {
       record({ name: `${name} ${q.name}: archive search, ${v.label}, recall@${TRUTH_K}`, value: recallAt(ords(sl.hits.chips), q.top), unit: 'recall', note: `files best estimate first, stopped by settled() (search.ts); against the index-μ top ${TRUTH_K}: ${recallAt(ords(sl.hits.chips), qi).toFixed(3)}, against the same search reading every file: ${recallAt(sl.hits.chips, Array.from(last.hits.chips)).toFixed(3)}` })
       record({ name: `${name} ${q.name}: archive search, ${v.label}, bytes read`, value: sl.bytes / 1e6, unit: 'MB', note: `${sl.requests} requests` })
       }
-      record({ name: `${name} ${q.name}: archive search bytes read`, value: last.bytes / 1e6, unit: 'MB', note: `${last.requests} requests (HEAD + footer + the embedding column chunk of each file holding a rescored chip)` })
+      record({ name: `${name} ${q.name}: archive search bytes read`, value: last.bytes / 1e6, unit: 'MB', note: `${last.requests} requests (${copy ? "range reads of the index's rescoring copy, nearby rows merged" : 'HEAD + footer + the embedding column chunk of each file holding a rescored chip'})` })
     }
     if (withPeers) {
       record({ name: `${name}: archive search query`, value: median(archiveMs), unit: 'ms', peer: 'exact peer (SearchIndex)', ratio: median(exactMs) / median(archiveMs), note: `medians over the three queries; exact peer ${median(exactMs).toFixed(0)} ms holding ${(manifest.chips * manifest.params.dims * 4 / 2 ** 30).toFixed(2)} GiB` })
