@@ -9,7 +9,7 @@ import { readEmbeddings } from '../../app/lib/geoparquet/read-embeddings.ts'
 import { checkIdentity, datasetIdentity, type DatasetIdentity } from '../../app/lib/geoparquet/footer.ts'
 import type { EmbeddingTable } from '../../app/lib/geoparquet/types.ts'
 import { DatasetError, errorMessage } from '../../app/lib/errors.ts'
-import { codeRowsFromTable } from '../../app/lib/archive/chip-rows.ts'
+import { codeRowsFromTable, columnSums } from '../../app/lib/archive/chip-rows.ts'
 import { MAX_GROUP_ROWS, joinCodeRows, sliceCodeRows, writeCodePart, type CodeRows } from '../../app/lib/archive/code-file.ts'
 import type { IndexGroup } from '../../app/lib/archive/header.ts'
 import { nearestList } from './kmeans.ts'
@@ -63,8 +63,7 @@ export async function sampleFile(spec: SourceSpec, file: SourceFile, perFile: nu
     return { ok: false, reason: errorMessage(err) }
   }
   const { dims, count } = table.summary
-  const sum = new Float64Array(dims)
-  for (let i = 0; i < count; i++) for (let j = 0; j < dims; j++) sum[j] = (sum[j] as number) + (table.embeddings[i * dims + j] as number)
+  const sum = columnSums(table)
   const take = Math.min(count, perFile)
   const sample = new Float32Array(take * dims)
   for (let s = 0; s < take; s++) {
@@ -137,15 +136,6 @@ function rowsInOrder(table: EmbeddingTable, order: number[] | null): Uint8Array 
   const out = order ? new Float32Array(order.length * dims) : x
   if (order) order.forEach((i, k) => out.set(x.subarray(i * dims, (i + 1) * dims), k * dims))
   return new Uint8Array(out.buffer, out.byteOffset, out.byteLength)
-}
-
-/** Float64 sums of the file's kept vectors, dimension by dimension, in row order. */
-function columnSums(table: EmbeddingTable): Float64Array {
-  const { dims, count } = table.summary
-  const sum = new Float64Array(dims)
-  const x = table.embeddings
-  for (let i = 0; i < count; i++) for (let j = 0, r = i * dims; j < dims; j++) sum[j] = (sum[j] as number) + (x[r + j] as number)
-  return sum
 }
 
 function splitGroups(count: number): IndexGroup[] {

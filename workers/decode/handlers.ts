@@ -4,10 +4,10 @@
 import { fileNameFromUrl, openRangeBuffer } from '../../app/lib/http/range-buffer.ts'
 import { readEmbeddings } from '../../app/lib/geoparquet/read-embeddings.ts'
 import { DatasetError } from '../../app/lib/errors.ts'
-import type { ReadProgress } from '../../app/lib/geoparquet/types.ts'
+import type { EmbeddingTable, ReadProgress } from '../../app/lib/geoparquet/types.ts'
 import type { HandlerContext, Handlers } from '../rpc/rpc.ts'
 import type { CodedFile, DecodeProtocol, DecodedFile, FileSource } from './protocol.ts'
-import { codeRowsFromTable } from '../../app/lib/archive/chip-rows.ts'
+import { codeRowsFromTable, columnSums } from '../../app/lib/archive/chip-rows.ts'
 import { datasetIdentity } from '../../app/lib/geoparquet/footer.ts'
 
 export interface DecodeOptions {
@@ -16,14 +16,12 @@ export interface DecodeOptions {
 }
 
 async function decode(source: FileSource, ctx: HandlerContext<ReadProgress>, options: DecodeOptions): Promise<DecodedFile> {
-  let bytesRead = 0
-  let totalBytes: number | null = null
   let table
   if (source.kind === 'file') {
-    totalBytes = source.file.size
+    const totalBytes = source.file.size
     if (totalBytes === 0) throw new DatasetError('empty', source.fileName, `${source.fileName} is empty (0 bytes).`)
     const buffer = await source.file.arrayBuffer()
-    bytesRead = buffer.byteLength
+    const bytesRead = buffer.byteLength
     ctx.progress({ bytesRead, totalBytes, chips: 0 })
     table = await readEmbeddings(buffer, {
       fileName: source.fileName,
@@ -31,23 +29,7 @@ async function decode(source: FileSource, ctx: HandlerContext<ReadProgress>, opt
       onProgress: (p) => ctx.progress({ ...p, bytesRead, totalBytes }),
     })
   } else {
-    const fileName = fileNameFromUrl(source.url)
-    const file = await openRangeBuffer(source.url, {
-      signal: ctx.signal,
-      fileName,
-      ...(options.fetch ? { fetch: options.fetch } : {}),
-      onBytes: (read, total) => {
-        bytesRead = read
-        totalBytes = total
-        ctx.progress({ bytesRead, totalBytes, chips: 0 })
-      },
-    })
-    table = await readEmbeddings(file, {
-      fileName,
-      signal: ctx.signal,
-      bytesRead: () => bytesRead,
-      onProgress: (p) => ctx.progress({ ...p, bytesRead, totalBytes }),
-    })
+    table = await readUrl(source.url, ctx, options)
   }
   return {
     summary: table.summary,
@@ -64,8 +46,8 @@ async function decode(source: FileSource, ctx: HandlerContext<ReadProgress>, opt
   }
 }
 
-/** A file read for a stored index: its sum (no mean) or its codes; the float32 rows stay here. */
-async function codeFile(url: string, mean: Float32Array | null, ctx: HandlerContext<ReadProgress>, options: DecodeOptions): Promise<CodedFile> {
+/** A file read by ranges, decoded, with its bytes and chips reported as they arrive. */
+async function readUrl(url: string, ctx: HandlerContext<ReadProgress>, options: DecodeOptions): Promise<EmbeddingTable> {
   const fileName = fileNameFromUrl(url)
   let bytesRead = 0
   let totalBytes: number | null = null
@@ -79,15 +61,20 @@ async function codeFile(url: string, mean: Float32Array | null, ctx: HandlerCont
       ctx.progress({ bytesRead, totalBytes, chips: 0 })
     },
   })
-  const table = await readEmbeddings(file, { fileName, signal: ctx.signal, bytesRead: () => bytesRead })
+  return readEmbeddings(file, {
+    fileName,
+    signal: ctx.signal,
+    bytesRead: () => bytesRead,
+    onProgress: (p) => ctx.progress({ ...p, bytesRead, totalBytes }),
+  })
+}
+
+/** A file read for a stored index: its sum (no mean) or its codes; the float32 rows stay here. */
+async function codeFile(url: string, mean: Float32Array | null, ctx: HandlerContext<ReadProgress>, options: DecodeOptions): Promise<CodedFile> {
+  const table = await readUrl(url, ctx, options)
   const { dims, count, totalRows } = table.summary
   const identity = datasetIdentity(table.summary)
-  if (mean === null) {
-    const sum = new Float64Array(dims)
-    const e = table.embeddings
-    for (let i = 0; i < count; i++) for (let j = 0; j < dims; j++) sum[j] = (sum[j] as number) + (e[i * dims + j] as number)
-    return { identity, rows: totalRows, chips: count, sum, code: null }
-  }
+  if (mean === null) return { identity, rows: totalRows, chips: count, sum: columnSums(table), code: null }
   if (mean.length !== dims) return { identity, rows: totalRows, chips: count, sum: null, code: null }
   return { identity, rows: totalRows, chips: count, sum: null, code: codeRowsFromTable(table, mean, 0) }
 }

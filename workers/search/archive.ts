@@ -9,7 +9,7 @@ import type { IndexHeader, IndexPart } from '../../app/lib/archive/header.ts'
 import { buildQuery, type OpenSource, type SourceFile } from '../../app/lib/archive/rescore.ts'
 import { exampleRows, searchArchive } from '../../app/lib/archive/search.ts'
 import { DatasetError } from '../../app/lib/errors.ts'
-import { checkIdentity } from '../../app/lib/geoparquet/footer.ts'
+import { assertIndexFits } from '../../app/lib/archive/parse-header.ts'
 import type { SearchIndex } from '../../app/lib/rank/index.ts'
 import type { ArchiveExample, ArchiveSearchResult, ArchiveSummary, OpenArchiveParams, OpenArchiveProgress, SearchArchiveParams } from './protocol.ts'
 
@@ -61,8 +61,7 @@ export function archiveHandlers(io: ArchiveIO | undefined, current: () => { epoc
       if (!io) throw new DatasetError('bad-index', url, "This version of the app can't read archive indexes.")
       const t0 = performance.now()
       const { header, bytes: headerBytes } = await io.readHeader(url, signal)
-      const why = identity ? checkIdentity(header.identity, identity) : null
-      if (why) throw new DatasetError('wrong-model', url, `This index was made for ${header.identity.modelLabel ?? header.identity.family} embeddings and can't search the open set: ${why.replace(/this file/g, 'the index')}.`)
+      if (identity) assertIndexFits(header, identity, url)
       if (header.code.kind !== 'sign' || header.code.rotation !== null)
         throw new DatasetError('bad-index', url, "This index codes its chips with a rotation this version of the app can't apply; build it again without one.")
       const archive = new LoadedArchive(header)

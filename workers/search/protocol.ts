@@ -5,6 +5,7 @@
 
 import type { SourceProblem } from '../../app/lib/archive/rescore.ts'
 import type { DatasetIdentity } from '../../app/lib/geoparquet/footer.ts'
+import type { ArchiveHits } from '../../app/lib/archive/search.ts'
 import type { ExampleLabel, KernelKind, Precision, RankMethod, ScanPrecision, ScoreMode } from '../../app/lib/vocabulary.ts'
 
 export interface AddSegmentParams {
@@ -132,18 +133,8 @@ export interface ArchiveSearchResult {
   rows: Int32Array
   /** Files that are stale or unreachable: their chips are not exact. */
   problems: SourceProblem[]
-  stats: {
-    scanMs: number
-    rescoreMs: number
-    totalMs: number
-    scanned: number
-    candidates: number
-    rescored: number
-    requests: number
-    bytes: number
-    /** Some of the top K could not be rescored. */
-    approximate: boolean
-  }
+  /** The search's own (app/lib/archive/search.ts), with the requests and bytes of reading examples by id added, and the whole time in the worker. */
+  stats: ArchiveHits['stats'] & { totalMs: number }
 }
 
 export type SearchProtocol = {

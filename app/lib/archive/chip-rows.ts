@@ -8,6 +8,16 @@ import { NO_DATE, packChipIds, type CodeRows } from './code-file.ts'
 
 const DAY_MS = 86_400_000
 
+/** Float64 sums of a file's kept vectors, dimension by dimension, rows in order (the means of the
+ * builder's plan and merge, and of an index made in the browser, are made of these). */
+export function columnSums(table: EmbeddingTable): Float64Array {
+  const { dims, count } = table.summary
+  const sum = new Float64Array(dims)
+  const x = table.embeddings
+  for (let i = 0; i < count; i++) for (let j = 0, r = i * dims; j < dims; j++) sum[j] = (sum[j] as number) + (x[r + j] as number)
+  return sum
+}
+
 /** Days since 1970-01-01 of an ISO date (yyyy-mm-dd…), NO_DATE for null or an unreadable one. */
 export function daysOf(iso: string | null): number {
   if (iso === null) return NO_DATE

@@ -248,5 +248,5 @@ export function assertIndexFits(h: IndexHeader, dataset: DatasetIdentity, url: s
   const why = checkIdentity(h.identity, dataset)
   if (why === null) return
   const made = `${h.identity.sourceModel ?? h.identity.modelLabel ?? h.identity.family} embeddings (${h.identity.dims}-d)`
-  throw new DatasetError('bad-index', url, `This index was made for ${made}, not for this set: ${why}. Open the set it was built from, or build one for this set.`)
+  throw new DatasetError('wrong-model', url, `This index was made for ${made}, not for this set: ${why}. Open the set it was built from, or build one for this set.`)
 }

@@ -11,9 +11,10 @@ import { checkIdentity, datasetIdentity, type DatasetIdentity } from '../../lib/
 import type { SearchClient } from '../../../workers/search/client.ts'
 import type { ArchiveExample } from '../../../workers/search/protocol.ts'
 import type { SourceProblem } from '../../lib/archive/rescore.ts'
-import { useAppStore, type AppState, type DrawnArea } from '../../state/store.ts'
+import { useAppStore, type AppState } from '../../state/store.ts'
 import { anyChanged } from '../../state/search-fields.ts'
 import { useFileExamples } from '../../state/file-examples.ts'
+import { areaQueries, foldingRunner, labelsOf } from './search-inputs.ts'
 import type { Registry } from '../resources/registry.ts'
 import type { FileExamples } from '../actions/file-examples.ts'
 
@@ -25,7 +26,6 @@ export const ARCHIVE_INPUTS = ['positives', 'negatives', 'method', 'scope', 'are
 
 /** The index's state as far as searching goes (its progress while opening doesn't count). */
 const archiveKey = (s: AppState) => (s.archive ? `${s.archive.status} ${s.archive.url}` : '')
-const labelsOf = (areas: readonly DrawnArea[]) => areas.map((a) => `${a.id}:${a.label}`).join()
 
 /** The key of a folder's own index in its bucket, by the convention (docs/index-format.md, "Where it lives"). */
 export function ownIndexKey(folderPrefix: string): string {
@@ -53,21 +53,11 @@ export interface ArchiveDeps {
   /** A folder turned out to have no published index (local-index.ts may offer to make one). */
 }
 
-function areaQueries(registry: Registry, areas: readonly DrawnArea[], epoch: number): { vector: Float32Array; label: 'positive' | 'negative' }[] {
-  const out: { vector: Float32Array; label: 'positive' | 'negative' }[] = []
-  for (const area of areas) {
-    const entry = registry.areas.get(area.id)
-    if (entry && entry.epoch === epoch) out.push({ vector: entry.vector, label: area.label })
-  }
-  return out
-}
 
 export function startArchiveService({ search, registry, fileExamples, settleExamples }: ArchiveDeps): ArchiveService {
   const store = useAppStore
   let opening: AbortController | null = null
   let searching: AbortController | null = null
-  let running = false
-  let again = false
   /** The index's identity, checked against the set's once its first file has loaded. */
   let indexIdentity: DatasetIdentity | null = null
 
@@ -175,20 +165,7 @@ export function startArchiveService({ search, registry, fileExamples, settleExam
     }
   }
 
-  function request(): void {
-    if (running) {
-      again = true
-      return
-    }
-    running = true
-    void run().finally(() => {
-      running = false
-      if (again) {
-        again = false
-        request()
-      }
-    })
-  }
+  const request = foldingRunner(run)
 
   const unsubscribe = store.subscribe((s: AppState, prev: AppState) => {
     if (s.summary !== prev.summary) checkAgainstSet()

@@ -7,11 +7,12 @@
 
 import { errorMessage, isAbortError } from '../../lib/errors.ts'
 import type { SearchClient } from '../../../workers/search/client.ts'
-import { useAppStore, type AppState, type DrawnArea } from '../../state/store.ts'
+import { useAppStore, type AppState } from '../../state/store.ts'
 import { anyChanged } from '../../state/search-fields.ts'
 import type { Registry } from '../resources/registry.ts'
 import type { FileExamples } from '../actions/file-examples.ts'
 import { useFileExamples } from '../../state/file-examples.ts'
+import { areaQueries, foldingRunner, labelsOf } from './search-inputs.ts'
 
 /** Rows the worker returns in order: enough for the list, the gallery and the map's labels. */
 export const TOP_K = 1000
@@ -32,25 +33,10 @@ export interface RankingDeps {
   fileExamples: FileExamples
 }
 
-/** The drawn areas whose vectors are ready for this dataset, as the worker's query vectors (copied there). */
-function areaQueries(registry: Registry, areas: readonly DrawnArea[], epoch: number): { vector: Float32Array; label: 'positive' | 'negative' }[] {
-  const out: { vector: Float32Array; label: 'positive' | 'negative' }[] = []
-  for (const area of areas) {
-    const entry = registry.areas.get(area.id)
-    if (entry && entry.epoch === epoch) out.push({ vector: entry.vector, label: area.label })
-  }
-  return out
-}
 
-/** Which areas are examples, and how: a change here (not in dates or scene) ranks again. */
-function labelsOf(areas: readonly DrawnArea[]): string {
-  return areas.map((a) => `${a.id}:${a.label}`).join()
-}
 
 export function startRankingService({ search, registry, fileExamples }: RankingDeps): RankingService {
   const store = useAppStore
-  let running = false
-  let again = false
 
   function clear(): void {
     if (registry.ranking === null) return
@@ -83,20 +69,7 @@ export function startRankingService({ search, registry, fileExamples }: RankingD
     }
   }
 
-  function request(): void {
-    if (running) {
-      again = true
-      return
-    }
-    running = true
-    void run().finally(() => {
-      running = false
-      if (again) {
-        again = false
-        request()
-      }
-    })
-  }
+  const request = foldingRunner(run)
 
   const unsubscribe = store.subscribe((s: AppState, prev: AppState) => {
     if (anyChanged(RANKING_INPUTS, s, prev) || (s.areas !== prev.areas && labelsOf(s.areas) !== labelsOf(prev.areas))) request()
